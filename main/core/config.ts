@@ -1,0 +1,189 @@
+// The spooler's settings: command-line flags over environment variables over a JSON config file over
+// defaults. Every limit is explicit here.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { DEFAULT_RETENTION } from '../spool/retention.js';
+import { defaultDataDir } from './platform-paths.js';
+
+/** Everything the core is configured with. */
+export interface SpoolerConfig {
+  dataDir: string;
+  controlPort: number;
+  /** The hot folder, or null when it is off. */
+  hotFolder: string | null;
+  hotFolderStableMs: number;
+  maxJobBytes: number;
+  retentionDoneHours: number;
+  retentionUnprintedDays: number;
+  sweepIntervalMinutes: number;
+  allowedOrigins: string[];
+  logLevel: string;
+}
+
+/** A setting that cannot be used, with what to do about it. */
+export class ConfigError extends Error {}
+
+/** Default job size limit: 1 GiB. */
+export const DEFAULT_MAX_JOB_BYTES = 1024 ** 3;
+
+interface Setting {
+  key: keyof SpoolerConfig;
+  flag: string;
+  env: string;
+  help: string;
+  parse: (v: string) => unknown;
+}
+
+function port(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError(`"${v}" is not a port (0-65535).`);
+  return n;
+}
+function positive(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`"${v}" is not a positive number.`);
+  return n;
+}
+const text = (v: string) => v;
+const list = (v: string) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+const SETTINGS: Setting[] = [
+  {
+    key: 'dataDir',
+    flag: '--data-dir <dir>',
+    env: 'CPS_DATA_DIR',
+    help: 'spool, settings and logs',
+    parse: text,
+  },
+  {
+    key: 'controlPort',
+    flag: '--control-port <port>',
+    env: 'CPS_CONTROL_PORT',
+    help: 'control API port',
+    parse: port,
+  },
+  {
+    key: 'hotFolder',
+    flag: '--hot-folder <dir>',
+    env: 'CPS_HOT_FOLDER',
+    help: 'watched folder, or "off"',
+    parse: text,
+  },
+  {
+    key: 'hotFolderStableMs',
+    flag: '--hot-folder-stable-ms <ms>',
+    env: 'CPS_HOT_FOLDER_STABLE_MS',
+    help: 'quiet time before a dropped file is taken',
+    parse: positive,
+  },
+  {
+    key: 'maxJobBytes',
+    flag: '--max-job-bytes <n>',
+    env: 'CPS_MAX_JOB_BYTES',
+    help: 'largest document accepted',
+    parse: positive,
+  },
+  {
+    key: 'retentionDoneHours',
+    flag: '--retention-done-hours <h>',
+    env: 'CPS_RETENTION_DONE_HOURS',
+    help: 'keep printed/canceled jobs this long',
+    parse: positive,
+  },
+  {
+    key: 'retentionUnprintedDays',
+    flag: '--retention-unprinted-days <d>',
+    env: 'CPS_RETENTION_UNPRINTED_DAYS',
+    help: 'keep never-printed jobs this long',
+    parse: positive,
+  },
+  {
+    key: 'sweepIntervalMinutes',
+    flag: '--sweep-interval-minutes <m>',
+    env: 'CPS_SWEEP_INTERVAL_MINUTES',
+    help: 'how often retention runs',
+    parse: positive,
+  },
+  {
+    key: 'allowedOrigins',
+    flag: '--allowed-origins <list>',
+    env: 'CPS_ALLOWED_ORIGINS',
+    help: 'browser origins allowed on the control API (comma-separated)',
+    parse: list,
+  },
+  {
+    key: 'logLevel',
+    flag: '--log-level <level>',
+    env: 'CPS_LOG_LEVEL',
+    help: 'error, warn, info or debug',
+    parse: text,
+  },
+];
+
+/** Parses argv (without node and script), the environment and the config file into a SpoolerConfig. */
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): SpoolerConfig {
+  const program = new Command('cps-spooler')
+    .description('Cloud Print and Scan spooler, headless')
+    .option('--config <file>', 'JSON config file (default <data-dir>/config.json if present)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  for (const s of SETTINGS) program.option(s.flag, `${s.help} (env ${s.env})`, s.parse);
+  program.parse(argv, { from: 'user' });
+  const flags = program.opts<Record<string, unknown>>();
+
+  const fromEnv: Partial<Record<keyof SpoolerConfig, unknown>> = {};
+  for (const s of SETTINGS) {
+    const v = env[s.env];
+    if (v === undefined || v === '') continue;
+    try {
+      fromEnv[s.key] = s.parse(v);
+    } catch (err) {
+      throw new ConfigError(`${s.env}: ${(err as Error).message}`);
+    }
+  }
+  const pick = (key: keyof SpoolerConfig) => (flags[key] !== undefined ? flags[key] : fromEnv[key]);
+  const dataDir = resolve(String(pick('dataDir') ?? defaultDataDir()));
+
+  const fileSettings: Record<string, unknown> = {};
+  const explicitFile = (flags.config as string | undefined) ?? env.CPS_CONFIG;
+  const configFile = explicitFile ?? join(dataDir, 'config.json');
+  try {
+    Object.assign(fileSettings, JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (explicitFile !== undefined || code !== 'ENOENT') {
+      throw new ConfigError(`The config file ${configFile} cannot be used: ${(err as Error).message}`);
+    }
+  }
+  const value = <T>(key: keyof SpoolerConfig, fallback: T): T => {
+    const v = pick(key);
+    if (v !== undefined) return v as T;
+    if (fileSettings[key] === undefined) return fallback;
+    const s = SETTINGS.find((x) => x.key === key) as Setting;
+    const raw = fileSettings[key];
+    try {
+      return s.parse(Array.isArray(raw) ? raw.join(',') : String(raw)) as T;
+    } catch (err) {
+      throw new ConfigError(`${configFile}: "${key}": ${(err as Error).message}`);
+    }
+  };
+  const hot = value<string>('hotFolder', join(dataDir, 'hotfolder'));
+  return {
+    dataDir,
+    controlPort: value('controlPort', 5570),
+    hotFolder: hot === 'off' ? null : resolve(hot),
+    hotFolderStableMs: value('hotFolderStableMs', 1000),
+    maxJobBytes: Math.floor(value('maxJobBytes', DEFAULT_MAX_JOB_BYTES)),
+    retentionDoneHours: value('retentionDoneHours', DEFAULT_RETENTION.doneMs / 3600_000),
+    retentionUnprintedDays: value('retentionUnprintedDays', DEFAULT_RETENTION.unprintedMs / 86400_000),
+    sweepIntervalMinutes: value('sweepIntervalMinutes', 10),
+    allowedOrigins: value('allowedOrigins', []),
+    logLevel: value('logLevel', 'info'),
+  };
+}

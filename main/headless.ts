@@ -1,0 +1,80 @@
+// The headless spooler: the whole core under plain Node (the daemon, and every end-to-end test).
+// One "listening" line per port on stdout; a clear message and a non-zero exit when it cannot start;
+// SIGINT/SIGTERM stop accepting, finish in-flight writes and exit 0.
+import { join } from 'node:path';
+import { CommanderError } from 'commander';
+import { ConfigError, loadConfig } from './core/config.js';
+import { DataDirError } from './core/data-dir.js';
+import { PortError, startSpooler } from './core/spooler.js';
+import type { Spooler } from './core/spooler.js';
+import { createLogger } from './log/logger.js';
+import type { Logger } from './log/logger.js';
+
+async function main(): Promise<number> {
+  let config;
+  try {
+    config = loadConfig(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    if (err instanceof ConfigError) {
+      process.stderr.write(`cps-spooler: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  let log: Logger;
+  try {
+    log = createLogger({ dir: join(config.dataDir, 'logs'), level: config.logLevel });
+  } catch (err) {
+    process.stderr.write(
+      `cps-spooler: The data directory ${config.dataDir} is not writable (${(err as { code?: string }).code ?? 'error'}). Fix its permissions or choose another with --data-dir.\n`,
+    );
+    return 1;
+  }
+  let spooler: Spooler;
+  try {
+    spooler = await startSpooler(config, log);
+  } catch (err) {
+    if (err instanceof PortError || err instanceof DataDirError) {
+      process.stderr.write(`cps-spooler: ${err.message}\n`);
+      log.error('start failed', { reason: err.message });
+      await log.close();
+      return 1;
+    }
+    throw err;
+  }
+  process.stdout.write(`control API listening on http://127.0.0.1:${spooler.ports.control}\n`);
+  if (spooler.hotFolder) process.stdout.write(`hot folder watching ${config.hotFolder}\n`);
+  log.info('spooler ready', { ports: spooler.ports });
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.info('stopping', { signal });
+      spooler
+        .stop()
+        .then(async () => {
+          log.info('stopped');
+          await log.close();
+          resolve(0);
+        })
+        .catch(async (err: unknown) => {
+          log.error('stop failed', { error: err });
+          await log.close();
+          resolve(1);
+        });
+    };
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`cps-spooler: unexpected error: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,116 @@
+// A draft is a job's document while it arrives: an exclusive temp file in the spool folder, written through
+// a Writable that hashes, counts and enforces the size limit. Nothing is visible as a job until the store
+// commits it.
+import { createHash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
+import { Writable } from 'node:stream';
+import type { FileHandle } from 'node:fs/promises';
+import { SpoolError, storageError } from './errors.js';
+import { CREATE_EXCLUSIVE } from './file-system.js';
+import type { FileSystem } from './file-system.js';
+
+/** What is known of a finished draft. */
+export interface DraftDocument {
+  size: number;
+  sha256: string;
+}
+
+/** A document being written into the spool. */
+export interface Draft {
+  readonly id: string;
+  /** The temp file; readable (for page counting) once `finish()` resolved. */
+  readonly path: string;
+  /** Where the document's bytes go; fails with SpoolError `too-large` past the limit. */
+  readonly stream: Writable;
+  /** Fsyncs and closes the temp file. Fails once and for all: a failed fsync is never retried (fsyncgate). */
+  finish(): Promise<DraftDocument>;
+  /** Removes the temp file; safe to call at any point and more than once. */
+  abort(): Promise<void>;
+}
+
+class DraftStream extends Writable {
+  size = 0;
+  readonly hash: Hash = createHash('sha256');
+  constructor(
+    private readonly fs: FileSystem,
+    private readonly handle: FileHandle,
+    private readonly maxBytes: number,
+  ) {
+    super({ highWaterMark: 1 << 20 });
+  }
+  override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
+    const buffers = chunks.map((c) => c.chunk);
+    let added = 0;
+    for (const b of buffers) added += b.length;
+    if (this.size + added > this.maxBytes) {
+      callback(
+        new SpoolError(
+          'too-large',
+          `The document is larger than the limit of ${this.maxBytes} bytes; split it or ask an admin to raise the limit.`,
+        ),
+      );
+      return;
+    }
+    this.size += added;
+    for (const b of buffers) this.hash.update(b);
+    this.fs.write(this.handle, buffers).then(
+      () => callback(),
+      (err: unknown) => callback(storageError('writing the document', err)),
+    );
+  }
+  override _write(chunk: Buffer, _enc: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this._writev([{ chunk }], callback);
+  }
+}
+
+/** Opens a new draft at `path` (which must not exist). */
+export async function openDraft(fs: FileSystem, id: string, path: string, maxBytes: number): Promise<Draft> {
+  let handle: FileHandle | null;
+  try {
+    handle = await fs.open(path, CREATE_EXCLUSIVE, 0o600);
+  } catch (err) {
+    throw storageError('creating the document file', err);
+  }
+  const stream = new DraftStream(fs, handle, maxBytes);
+  let finished: Promise<DraftDocument> | null = null;
+  let removed = false;
+
+  async function closeQuietly(): Promise<void> {
+    const h = handle;
+    handle = null;
+    if (h) await fs.close(h).catch(() => undefined);
+  }
+
+  return {
+    id,
+    path,
+    stream,
+    finish() {
+      finished ??= (async () => {
+        const h = handle;
+        if (!h) throw new SpoolError('storage', 'The document was already closed.');
+        try {
+          await fs.fsync(h);
+        } catch (err) {
+          await closeQuietly();
+          throw storageError('flushing the document to disk', err);
+        }
+        handle = null;
+        try {
+          await fs.close(h);
+        } catch (err) {
+          throw storageError('closing the document', err);
+        }
+        return { size: stream.size, sha256: stream.hash.digest('hex') };
+      })();
+      return finished;
+    },
+    async abort() {
+      stream.destroy();
+      await closeQuietly();
+      if (removed) return;
+      removed = true;
+      await fs.unlink(path).catch(() => undefined);
+    },
+  };
+}
