@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { CommanderError } from 'commander';
 import { ConfigError, loadConfig } from './core/config.js';
-import { DataDirError } from './core/data-dir.js';
+import { DataDirError, dataDirProblem, prepareDataDir } from './core/data-dir.js';
 import { PortError, startSpooler } from './core/spooler.js';
 import type { Spooler } from './core/spooler.js';
 import { createLogger } from './log/logger.js';
@@ -24,11 +24,12 @@ async function main(): Promise<number> {
   }
   let log: Logger;
   try {
+    // The data dir first, so that its problem (not the log folder's) is what the person reads.
+    await prepareDataDir(config.dataDir);
     log = createLogger({ dir: join(config.dataDir, 'logs'), level: config.logLevel });
   } catch (err) {
-    process.stderr.write(
-      `cps-spooler: The data directory ${config.dataDir} is not writable (${(err as { code?: string }).code ?? 'error'}). Fix its permissions or choose another with --data-dir.\n`,
-    );
+    const problem = err instanceof DataDirError ? err : dataDirProblem(config.dataDir, err);
+    process.stderr.write(`cps-spooler: ${problem.message}\n`);
     return 1;
   }
   let spooler: Spooler;
@@ -44,6 +45,7 @@ async function main(): Promise<number> {
     throw err;
   }
   process.stdout.write(`control API listening on http://127.0.0.1:${spooler.ports.control}\n`);
+  process.stdout.write(`virtual printer listening on ipp://127.0.0.1:${spooler.ports.ipp}/ipp/print\n`);
   if (spooler.hotFolder) process.stdout.write(`hot folder watching ${config.hotFolder}\n`);
   log.info('spooler ready', { ports: spooler.ports });
 

@@ -36,6 +36,8 @@ export function createControlApp(options: ControlServerOptions): FastifyInstance
   const app = Fastify({
     logger: false,
     exposeHeadRoutes: false,
+    // Long ids reach the schema (400 with our JSON) instead of the router's 414.
+    maxParamLength: 2048,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     // Unknown query parameters are refused, not silently dropped.

@@ -32,24 +32,19 @@ export function createRequestGuard(options: GuardOptions) {
     }
     const origin = headers.origin;
     if (origin !== undefined && !origins.has(origin)) {
-      await reply
-        .code(403)
-        .send({
-          error: 'forbidden-origin',
-          message: 'Requests from web pages are not allowed on the control API.',
-        });
+      await reply.code(403).send({
+        error: 'forbidden-origin',
+        message: 'Requests from web pages are not allowed on the control API.',
+      });
       return reply;
     }
     const route = `${request.method} ${request.routeOptions.url ?? ''}`;
     if (PUBLIC_ROUTES.includes(route)) return;
     if (!isAuthorized(headers.authorization, options.token)) {
-      await reply
-        .code(401)
-        .header('www-authenticate', 'Bearer')
-        .send({
-          error: 'unauthorized',
-          message: 'Send the secret from <data-dir>/control-token as a bearer token.',
-        });
+      await reply.code(401).header('www-authenticate', 'Bearer').send({
+        error: 'unauthorized',
+        message: 'Send the secret from <data-dir>/control-token as a bearer token.',
+      });
       return reply;
     }
   };

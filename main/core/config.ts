@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { MEDIA_SIZES, mediaSize } from '../capture/media.js';
 import { DEFAULT_RETENTION } from '../spool/retention.js';
 import { defaultDataDir } from './platform-paths.js';
 
@@ -10,6 +11,9 @@ import { defaultDataDir } from './platform-paths.js';
 export interface SpoolerConfig {
   dataDir: string;
   controlPort: number;
+  ippPort: number;
+  /** "media-default" of the virtual printer. */
+  mediaDefault: string;
   /** The hot folder, or null when it is off. */
   hotFolder: string | null;
   hotFolderStableMs: number;
@@ -47,6 +51,14 @@ function positive(v: string): number {
   return n;
 }
 const text = (v: string) => v;
+function media(v: string): string {
+  if (!mediaSize(v)) {
+    throw new InvalidArgumentError(
+      `"${v}" is not an offered paper size (${MEDIA_SIZES.map((m) => m.keyword).join(', ')}).`,
+    );
+  }
+  return v;
+}
 const list = (v: string) =>
   v
     .split(',')
@@ -67,6 +79,20 @@ const SETTINGS: Setting[] = [
     env: 'CPS_CONTROL_PORT',
     help: 'control API port',
     parse: port,
+  },
+  {
+    key: 'ippPort',
+    flag: '--ipp-port <port>',
+    env: 'CPS_IPP_PORT',
+    help: 'virtual IPP printer port',
+    parse: port,
+  },
+  {
+    key: 'mediaDefault',
+    flag: '--media-default <keyword>',
+    env: 'CPS_MEDIA_DEFAULT',
+    help: 'default paper of the virtual printer (PWG name)',
+    parse: media,
   },
   {
     key: 'hotFolder',
@@ -157,7 +183,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     Object.assign(fileSettings, JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>);
   } catch (err) {
     const code = (err as { code?: string }).code;
-    if (explicitFile !== undefined || code !== 'ENOENT') {
+    // No default config file (or no data dir yet: the data dir check names that problem) is fine.
+    if (explicitFile !== undefined || (code !== 'ENOENT' && code !== 'ENOTDIR')) {
       throw new ConfigError(`The config file ${configFile} cannot be used: ${(err as Error).message}`);
     }
   }
@@ -177,6 +204,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
   return {
     dataDir,
     controlPort: value('controlPort', 5570),
+    ippPort: value('ippPort', 5572),
+    mediaDefault: value('mediaDefault', 'iso_a4_210x297mm'),
     hotFolder: hot === 'off' ? null : resolve(hot),
     hotFolderStableMs: value('hotFolderStableMs', 1000),
     maxJobBytes: Math.floor(value('maxJobBytes', DEFAULT_MAX_JOB_BYTES)),

@@ -5,6 +5,22 @@ import { join } from 'node:path';
 /** The data dir cannot be used; the message says why and what to do. */
 export class DataDirError extends Error {}
 
+/** A data-dir problem in words a person can act on. */
+export function dataDirProblem(dir: string, err: unknown): DataDirError {
+  const code = (err as { code?: string }).code ?? 'error';
+  const why: Record<string, string> = {
+    ENOSPC: `The disk holding the data directory ${dir} is full. Free some space and start again.`,
+    EDQUOT: `The disk quota for the data directory ${dir} is used up. Free some space and start again.`,
+    EROFS: `The data directory ${dir} is on a read-only file system. Choose another with --data-dir.`,
+    ENOTDIR: `The data directory ${dir} (or a folder it needs) is a file, not a folder. Choose another with --data-dir.`,
+    EEXIST: `A folder the spooler needs inside ${dir} is a file. Move it away, or choose another --data-dir.`,
+  };
+  return new DataDirError(
+    why[code] ??
+      `The data directory ${dir} is not writable (${code}). Fix its permissions or choose another with --data-dir.`,
+  );
+}
+
 /** Creates the data dir if needed and proves it is writable. */
 export async function prepareDataDir(dir: string): Promise<void> {
   try {
@@ -13,10 +29,7 @@ export async function prepareDataDir(dir: string): Promise<void> {
     await fsp.writeFile(probe, 'ok');
     await fsp.unlink(probe);
   } catch (err) {
-    const code = (err as { code?: string }).code ?? 'error';
-    throw new DataDirError(
-      `The data directory ${dir} is not writable (${code}). Fix its permissions or choose another with --data-dir.`,
-    );
+    throw dataDirProblem(dir, err);
   }
 }
 

@@ -3,6 +3,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { createControlApp, listenControl, registeredRoutes } from '../control/control-server.js';
 import { createControlToken } from '../control/control-token.js';
+import { createIppPrinter } from '../capture/ipp-printer.js';
 import { startHotFolder } from '../hotfolder/hot-folder.js';
 import type { HotFolder } from '../hotfolder/hot-folder.js';
 import type { Logger } from '../log/logger.js';
@@ -12,7 +13,7 @@ import type { JobStore } from '../spool/job-store.js';
 import { retentionReason } from '../spool/retention.js';
 import type { RetentionPolicy } from '../spool/retention.js';
 import type { SpoolerConfig } from './config.js';
-import { lockDataDir, prepareDataDir } from './data-dir.js';
+import { dataDirProblem, lockDataDir, prepareDataDir } from './data-dir.js';
 import { VERSION } from './version.js';
 
 /** A port could not be bound; the message names it and what to do. */
@@ -61,6 +62,8 @@ export async function startSpooler(
       ...(deps.fs ? { fs: deps.fs } : {}),
       ...(deps.now ? { now: deps.now } : {}),
       log: (m, meta) => log.warn(m, meta),
+    }).catch((err: unknown) => {
+      throw (err as { code?: string }).code ? dataDirProblem(config.dataDir, err) : err;
     });
     cleanups.push(() => store.close());
     log.info('spool opened', { ...report, dataDir: config.dataDir, ms: Date.now() - started });
@@ -112,6 +115,25 @@ export async function startSpooler(
       );
     }
     cleanups.push(() => app.close());
+
+    const printer = createIppPrinter({
+      store,
+      log,
+      maxJobBytes: config.maxJobBytes,
+      dataDir: config.dataDir,
+      mediaDefault: config.mediaDefault,
+    });
+    try {
+      ports.ipp = await printer.listen(config.ippPort);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      throw new PortError(
+        code === 'EADDRINUSE'
+          ? `Port ${config.ippPort} (virtual printer) on 127.0.0.1 is already in use: is another spooler running? Choose another with --ipp-port.`
+          : `The virtual printer cannot listen on 127.0.0.1:${config.ippPort} (${code ?? String(err)}).`,
+      );
+    }
+    cleanups.push(() => printer.close());
 
     let hotFolder: HotFolder | null = null;
     if (config.hotFolder !== null) {

@@ -15,6 +15,8 @@ export interface JobRecord extends Job {
   reason?: string;
   /** Identity of the hot-folder file it came from, so a crash before the source was removed makes no duplicate. */
   source?: string;
+  /** "job-id" on the virtual IPP printer, for jobs that arrived over IPP (stable across restarts). */
+  ippJobId?: number;
 }
 
 /** Longest job name or owner kept (characters); longer input is refused at the edge, never cut silently here. */
@@ -119,5 +121,6 @@ export function parseRecord(text: string, expectedId: string): JobRecord {
     record.previousState = oneOf<WaitingState>(r, 'previousState', ['held', 'ready']);
   if (r.reason !== undefined) record.reason = str(r, 'reason', 4096);
   if (r.source !== undefined) record.source = str(r, 'source', 256);
+  if (r.ippJobId !== undefined) record.ippJobId = int(r, 'ippJobId', 1);
   return record;
 }

@@ -35,6 +35,8 @@ export interface NewJob {
   state?: WaitingState;
   /** Identity of the hot-folder file the job came from. */
   source?: string;
+  /** "job-id" given by the virtual IPP printer. */
+  ippJobId?: number;
 }
 
 /** Events the store emits after each change is durable. */
@@ -125,6 +127,7 @@ export class JobStore extends EventEmitter<JobStoreEvents> {
       options: { ...DEFAULT_JOB_OPTIONS, ...job.options },
       document: spoolNames.document(id),
       ...(job.source === undefined ? {} : { source: job.source }),
+      ...(job.ippJobId === undefined ? {} : { ippJobId: job.ippJobId }),
     };
     const recordPath = join(this.spoolDir, spoolNames.record(id));
     let committed = false;
@@ -196,7 +199,8 @@ export class JobStore extends EventEmitter<JobStoreEvents> {
       );
     }
     const stat = await handle.stat();
-    if (!stat.isFile() || stat.size !== record.size) {
+    // A second hard link means the file is also somewhere else: it may not be ours any more.
+    if (!stat.isFile() || stat.size !== record.size || stat.nlink !== 1) {
       await handle.close();
       throw new SpoolError(
         'document-unavailable',

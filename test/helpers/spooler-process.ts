@@ -11,6 +11,8 @@ export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 export interface SpoolerProcess {
   child: ChildProcess;
   port: number;
+  /** Port of the virtual IPP printer. */
+  ippPort: number;
   token: string;
   dataDir: string;
   stdout: () => string;
@@ -45,12 +47,16 @@ export async function startSpoolerProcess(
   extraArgs: string[] = ['--hot-folder', 'off'],
   env: NodeJS.ProcessEnv = {},
 ): Promise<SpoolerProcess> {
-  const p = spawnSpooler(['--data-dir', dataDir, '--control-port', '0', ...extraArgs], env);
+  const p = spawnSpooler(
+    ['--data-dir', dataDir, '--control-port', '0', '--ipp-port', '0', ...extraArgs],
+    env,
+  );
   const port = await new Promise<number>((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`spooler did not start: ${p.err()}`)), 30_000);
     const check = () => {
       const m = /control API listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(p.out());
-      if (m) {
+      // The printer's line comes right after; wait for both so that every port is known.
+      if (m && /virtual printer listening on /.test(p.out())) {
         clearTimeout(timer);
         res(Number(m[1]));
       }
@@ -62,5 +68,6 @@ export async function startSpoolerProcess(
     });
   });
   const token = readFileSync(join(dataDir, 'control-token'), 'utf8').trim();
-  return { child: p.child, port, token, dataDir, stdout: p.out, stderr: p.err, exited: p.exited };
+  const ippPort = Number(/virtual printer listening on ipp:\/\/127\.0\.0\.1:(\d+)/.exec(p.out())?.[1] ?? NaN);
+  return { child: p.child, port, ippPort, token, dataDir, stdout: p.out, stderr: p.err, exited: p.exited };
 }

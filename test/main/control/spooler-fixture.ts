@@ -13,7 +13,7 @@ export async function startTestSpooler(
   dataDir = tempDir(t),
 ): Promise<Spooler & { port: number; dataDir: string }> {
   const config = loadConfig(
-    ['--data-dir', dataDir, '--control-port', '0', '--hot-folder', 'off', ...args],
+    ['--data-dir', dataDir, '--control-port', '0', '--ipp-port', '0', '--hot-folder', 'off', ...args],
     {},
   );
   const spooler = await startSpooler(config, createLogger({ dir: null, console: false }));

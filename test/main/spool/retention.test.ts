@@ -13,7 +13,10 @@ describe('retention', () => {
   it('deletes printed and canceled jobs after a day and never-printed jobs after a week, and keeps the rest', async (t) => {
     let now = Date.parse('2026-01-01T00:00:00Z');
     const dataDir = tempDir(t);
-    const config = loadConfig(['--data-dir', dataDir, '--control-port', '0', '--hot-folder', 'off'], {});
+    const config = loadConfig(
+      ['--data-dir', dataDir, '--control-port', '0', '--ipp-port', '0', '--hot-folder', 'off'],
+      {},
+    );
     const spooler = await startSpooler(config, createLogger({ dir: null, console: false }), {
       now: () => now,
     });
