@@ -233,6 +233,7 @@ describe('a full disk under the data dir', () => {
       const full: SpoolerProcess = {
         child: p.child,
         port: Number(port),
+        ippPort: Number(/virtual printer listening on ipp:\/\/127\.0\.0\.1:(\d+)/.exec(p.out())?.[1] ?? NaN),
         token: readFileSync(join(dataDir, 'control-token'), 'utf8').trim(),
         dataDir,
         stdout: p.out,
