@@ -31,7 +31,10 @@ function runSuite(dir: string, uri: string, suite: string, version: string, file
   const summaries = [...output.matchAll(/Summary: (\d+) tests, (\d+) passed, (\d+) failed/g)];
   // Suites that INCLUDE others print no summary; their [PASS] lines still count.
   const passLines = output.split('\n').filter((l) => /\[PASS\]/.test(l)).length;
-  const passed = Math.max(passLines, summaries.reduce((n, m) => n + Number(m[2]), 0));
+  const passed = Math.max(
+    passLines,
+    summaries.reduce((n, m) => n + Number(m[2]), 0),
+  );
   const failedInSummary = summaries.reduce((n, m) => n + Number(m[3]), 0);
   return { passed, failed: Math.max(failures.length, failedInSummary), failures, output };
 }
