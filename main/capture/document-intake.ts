@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { createGunzip, createInflate, createInflateRaw } from 'node:zlib';
 import { ConversionError, convertToPdf, sniffFormat } from '../convert/index.js';
-import type { ConvertibleFormat } from '../convert/index.js';
+import type { ConvertibleFormat, PaperSize } from '../convert/index.js';
 import type { StatusKeyword } from '../ipp/index.js';
 import type { JobStore, NewJob } from '../spool/job-store.js';
 import type { Job } from '../spool/job.js';
@@ -108,6 +108,8 @@ export interface IntakeRequest {
   compression: string;
   maxBytes: number;
   job: Omit<NewJob, 'pages'>;
+  /** The job's paper, for photos (JPEG): the requested media, else the printer's default. */
+  paper?: PaperSize;
 }
 
 /** Streams `body` into the spool as a PDF job. Throws IntakeError with the status to answer. */
@@ -138,9 +140,13 @@ export async function intakeDocument(store: JobStore, body: Readable, request: I
       source.pipe(draft.stream);
       await done;
     } else {
-      await convertToPdf(format as ConvertibleFormat, source, draft.stream, {
-        maxInputBytes: request.maxBytes,
-      });
+      await convertToPdf(
+        format as ConvertibleFormat,
+        source,
+        draft.stream,
+        { maxInputBytes: request.maxBytes },
+        request.paper ? { paper: request.paper } : {},
+      );
     }
   } catch (err) {
     source.unpipe(draft.stream);

@@ -32,3 +32,9 @@ export function mediaSize(keyword: string): MediaSize | undefined {
 export function mediaForSize(width: number, height: number): MediaSize | undefined {
   return MEDIA_SIZES.find((m) => Math.abs(m.width - width) <= 100 && Math.abs(m.height - height) <= 100);
 }
+
+/** A media size in points (1/100 mm -> 1/72 inch), for laying photos out. */
+export function mediaPaper(keyword: string): { widthPt: number; heightPt: number } | undefined {
+  const m = mediaSize(keyword);
+  return m ? { widthPt: (m.width / 2540) * 72, heightPt: (m.height / 2540) * 72 } : undefined;
+}

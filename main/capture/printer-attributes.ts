@@ -45,19 +45,26 @@ export const COLOR_MODES = ['auto', 'color', 'monochrome'] as const;
 /** "copies-supported": 1-999. */
 export const MAX_COPIES = 999;
 
-const MARGIN = 0; // a PDF has no unprintable border; the releasing printer applies its own
+/**
+ * Margins in 1/100 mm. The releasing printer applies its own, so any would do, but CUPS names a size with
+ * zero margins "A4.Borderless" and then finds no PageSize matching the plain "A4" of media-col-default: the
+ * driverless queue ends up with no default paper and lays everything out on Letter. So the defaults carry
+ * the usual 1/6 inch, and the database offers each size with and without margins.
+ */
+const MARGIN = 423;
+const BORDERLESS = 0;
 
-function mediaCol(keyword: string): IppAttribute[] {
+function mediaCol(keyword: string, margin = MARGIN): IppAttribute[] {
   const size = mediaSize(keyword);
   return [
     attr('media-size', 'collection', [
       attr('x-dimension', 'integer', size?.width ?? 21000),
       attr('y-dimension', 'integer', size?.height ?? 29700),
     ]),
-    attr('media-bottom-margin', 'integer', MARGIN),
-    attr('media-left-margin', 'integer', MARGIN),
-    attr('media-right-margin', 'integer', MARGIN),
-    attr('media-top-margin', 'integer', MARGIN),
+    attr('media-bottom-margin', 'integer', margin),
+    attr('media-left-margin', 'integer', margin),
+    attr('media-right-margin', 'integer', margin),
+    attr('media-top-margin', 'integer', margin),
     attr('media-source', 'keyword', 'auto'),
     attr('media-type', 'keyword', 'stationery'),
   ];
@@ -161,7 +168,11 @@ export function printerAttributes(f: PrinterFacts): IppAttribute[] {
     attr('media-ready', 'keyword', f.mediaDefault),
     attr('media-col-default', 'collection', mediaCol(f.mediaDefault)),
     attr('media-col-ready', 'collection', mediaCol(f.mediaDefault)),
-    attr('media-col-database', 'collection', ...many(MEDIA_SIZES.map((m) => mediaCol(m.keyword)))),
+    attr(
+      'media-col-database',
+      'collection',
+      ...many(MEDIA_SIZES.flatMap((m) => [mediaCol(m.keyword), mediaCol(m.keyword, BORDERLESS)])),
+    ),
     attr(
       'media-col-supported',
       'keyword',
@@ -174,10 +185,10 @@ export function printerAttributes(f: PrinterFacts): IppAttribute[] {
       'media-type',
     ),
     attr('media-size-supported', 'collection', ...many(sizes)),
-    attr('media-bottom-margin-supported', 'integer', MARGIN),
-    attr('media-left-margin-supported', 'integer', MARGIN),
-    attr('media-right-margin-supported', 'integer', MARGIN),
-    attr('media-top-margin-supported', 'integer', MARGIN),
+    attr('media-bottom-margin-supported', 'integer', BORDERLESS, MARGIN),
+    attr('media-left-margin-supported', 'integer', BORDERLESS, MARGIN),
+    attr('media-right-margin-supported', 'integer', BORDERLESS, MARGIN),
+    attr('media-top-margin-supported', 'integer', BORDERLESS, MARGIN),
     attr('media-source-supported', 'keyword', 'auto'),
     attr('media-type-supported', 'keyword', 'stationery'),
     attr('multiple-document-handling-default', 'keyword', 'separate-documents-collated-copies'),

@@ -13,6 +13,17 @@ export { CONVERTIBLE_FORMATS, type ConvertibleFormat } from './formats.js';
 export { DEFAULT_CONVERSION_LIMITS, type ConversionLimits } from './limits.js';
 export { MAX_LISTED_PAGE_SIZES, type ConversionResult } from './page-tally.js';
 export { sniffFormat } from './sniff.js';
+import type { PaperSize } from './placement.js';
+export type { PaperSize } from './placement.js';
+
+/** How to lay the document out. */
+export interface ConversionOptions {
+  /**
+   * The job's paper: a photo (JPEG) is centred and fitted on it, as a printer does. Without it the page is
+   * the photo's own size. Rasters always carry their own page size.
+   */
+  paper?: PaperSize;
+}
 
 /**
  * Reads `input` (a stream of the given format) and writes a PDF to `output`, one page per image/raster page.
@@ -32,6 +43,7 @@ export async function convertToPdf(
   input: NodeJS.ReadableStream | Readable,
   output: Writable,
   limits?: Partial<ConversionLimits>,
+  options: ConversionOptions = {},
 ): Promise<ConversionResult> {
   if (!CONVERTIBLE_FORMATS.includes(format)) {
     throw new ConversionError(
@@ -45,7 +57,7 @@ export async function convertToPdf(
   const tally = new PageTally();
   try {
     await pdf.begin();
-    if (format === 'image/jpeg') await writeJpegDocument(reader, pdf, resolved, tally);
+    if (format === 'image/jpeg') await writeJpegDocument(reader, pdf, resolved, tally, options.paper);
     else await writeRasterDocument(format === 'image/urf' ? URF : PWG, reader, pdf, resolved, tally);
     if (tally.pages === 0) {
       throw new ConversionError('no-pages', 'The document has no pages. Print it again.');

@@ -16,7 +16,14 @@ import { checkDimensions, type ConversionLimits } from './limits.js';
 import type { PageTally } from './page-tally.js';
 import { writeImagePage } from './pdf-image-page.js';
 import type { PdfColorSpace, PdfStreamWriter } from './pdf-writer.js';
-import { isTransposed, photoPageSize, type Density, type Orientation } from './placement.js';
+import {
+  isTransposed,
+  photoPageSize,
+  placePhoto,
+  type Density,
+  type Orientation,
+  type PaperSize,
+} from './placement.js';
 
 /**
  * Most bytes of metadata accepted before the frame header. They are held in memory because the image
@@ -52,6 +59,7 @@ export async function writeJpegDocument(
   pdf: PdfStreamWriter,
   limits: ConversionLimits,
   tally: PageTally,
+  paper?: PaperSize,
 ): Promise<void> {
   const head = await readHead(reader);
   const { frame } = head;
@@ -62,11 +70,14 @@ export async function writeJpegDocument(
     head.jfifDensity?.absolute === true ? head.jfifDensity : (head.exifDensity ?? head.jfifDensity);
   const upright =
     density !== null && transposed ? { x: density.y, y: density.x, absolute: density.absolute } : density;
-  const size = photoPageSize(
+  const natural = photoPageSize(
     transposed ? frame.heightPx : frame.widthPx,
     transposed ? frame.widthPx : frame.heightPx,
     upright,
   );
+  // On paper (a print job's media): centred and fitted on the sheet. Without: the page is the photo.
+  const placed = paper ? placePhoto(natural, upright?.absolute === true, paper) : null;
+  const size = placed ? { widthPt: placed.widthPt, heightPt: placed.heightPt } : natural;
 
   await writeImagePage(
     pdf,
@@ -80,13 +91,14 @@ export async function writeJpegDocument(
       widthPt: size.widthPt,
       heightPt: size.heightPt,
       orientation: head.orientation,
+      ...(placed ? { sheet: { ...placed.sheet, x: placed.x, y: placed.y } } : {}),
     },
     async () => {
       for (const segment of head.segments) await pdf.write(segment);
       await copyToEndOfImage(reader, pdf);
     },
   );
-  tally.add(size.widthPt, size.heightPt);
+  tally.add(placed?.sheet.widthPt ?? size.widthPt, placed?.sheet.heightPt ?? size.heightPt);
 }
 
 /** Reads SOI and every segment up to and including the frame header. */

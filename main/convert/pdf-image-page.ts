@@ -14,6 +14,8 @@ export interface ImagePage {
   heightPt: number;
   /** How the stored image must be turned to appear upright. */
   orientation: Orientation;
+  /** The sheet, when the image covers only part of it (a photo on paper); else the page is the image. */
+  sheet?: { widthPt: number; heightPt: number; x: number; y: number };
 }
 
 /**
@@ -44,8 +46,14 @@ export async function writeImagePage(
   await pdf.endStream();
   await pdf.writeObject(length, String(dataLength));
 
-  await pdf.writeStreamObject(content, '', imagePageContent(page.orientation, page.widthPt, page.heightPt));
-  const box = `[0 0 ${formatPdfNumber(page.widthPt)} ${formatPdfNumber(page.heightPt)}]`;
+  await pdf.writeStreamObject(
+    content,
+    '',
+    imagePageContent(page.orientation, page.widthPt, page.heightPt, page.sheet),
+  );
+  const sheetW = page.sheet?.widthPt ?? page.widthPt;
+  const sheetH = page.sheet?.heightPt ?? page.heightPt;
+  const box = `[0 0 ${formatPdfNumber(sheetW)} ${formatPdfNumber(sheetH)}]`;
   await pdf.writeObject(
     pageId,
     `<< /Type /Page /Parent ${pdf.pageTree} 0 R /MediaBox ${box} ` +

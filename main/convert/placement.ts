@@ -44,9 +44,48 @@ export function placementMatrix(orientation: Orientation, widthPt: number, heigh
 }
 
 /** The content stream that paints image /Im0 over the whole page. */
-export function imagePageContent(orientation: Orientation, widthPt: number, heightPt: number): Buffer {
+export function imagePageContent(
+  orientation: Orientation,
+  widthPt: number,
+  heightPt: number,
+  offset: { x: number; y: number } = { x: 0, y: 0 },
+): Buffer {
   const matrix = placementMatrix(orientation, widthPt, heightPt).map(formatPdfNumber).join(' ');
-  return Buffer.from(`q\n${matrix} cm\n/Im0 Do\nQ\n`, 'latin1');
+  const move =
+    offset.x === 0 && offset.y === 0
+      ? ''
+      : `1 0 0 1 ${formatPdfNumber(offset.x)} ${formatPdfNumber(offset.y)} cm\n`;
+  return Buffer.from(`q\n${move}${matrix} cm\n/Im0 Do\nQ\n`, 'latin1');
+}
+
+/** A sheet of paper in points. */
+export interface PaperSize {
+  widthPt: number;
+  heightPt: number;
+}
+
+/** The unprintable border kept around a photo placed on paper (1/6 inch, the usual IPP 423 hundredths of a mm). */
+export const PHOTO_MARGIN_PT = 12;
+
+/**
+ * Where a photo goes on a sheet of `paper` (IPP "print-scaling" = "auto", PWG 5100.13): a photo with a
+ * declared size that fits inside the margins keeps it, any other is scaled to fit inside them; either way
+ * it is centred. The sheet stays as the queue feeds it (portrait A4 stays portrait). Returns the sheet and
+ * the photo's box on it.
+ */
+export function placePhoto(
+  natural: { widthPt: number; heightPt: number },
+  declaredSize: boolean,
+  paper: PaperSize,
+): { sheet: PaperSize; x: number; y: number; widthPt: number; heightPt: number } {
+  const sheet = { widthPt: paper.widthPt, heightPt: paper.heightPt };
+  const boxW = sheet.widthPt - 2 * PHOTO_MARGIN_PT;
+  const boxH = sheet.heightPt - 2 * PHOTO_MARGIN_PT;
+  const fits = declaredSize && natural.widthPt <= boxW && natural.heightPt <= boxH;
+  const scale = fits ? 1 : Math.min(boxW / natural.widthPt, boxH / natural.heightPt);
+  const widthPt = natural.widthPt * scale;
+  const heightPt = natural.heightPt * scale;
+  return { sheet, x: (sheet.widthPt - widthPt) / 2, y: (sheet.heightPt - heightPt) / 2, widthPt, heightPt };
 }
 
 /** ISO 216 A4 in points (210 x 297 mm at 72 points per inch). */

@@ -12,8 +12,8 @@ export function dataDirProblem(dir: string, err: unknown): DataDirError {
     ENOSPC: `The disk holding the data directory ${dir} is full. Free some space and start again.`,
     EDQUOT: `The disk quota for the data directory ${dir} is used up. Free some space and start again.`,
     EROFS: `The data directory ${dir} is on a read-only file system. Choose another with --data-dir.`,
-    ENOTDIR: `The data directory ${dir} (or a folder it needs) is a file, not a folder. Choose another with --data-dir.`,
-    EEXIST: `A folder the spooler needs inside ${dir} is a file. Move it away, or choose another --data-dir.`,
+    ENOTDIR: `The data directory ${dir} (or a folder on its path) is a file, not a folder. Choose another with --data-dir.`,
+    EEXIST: `The data directory ${dir} holds a file where the spooler needs a folder (spool, logs, damaged). Move it away, or choose another with --data-dir.`,
   };
   return new DataDirError(
     why[code] ??
@@ -24,6 +24,9 @@ export function dataDirProblem(dir: string, err: unknown): DataDirError {
 /** Creates the data dir if needed and proves it is writable. */
 export async function prepareDataDir(dir: string): Promise<void> {
   try {
+    const existing = await fsp.stat(dir).catch(() => null);
+    if (existing && !existing.isDirectory())
+      throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
     await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
     const probe = join(dir, `.write-probe-${process.pid}`);
     await fsp.writeFile(probe, 'ok');

@@ -1,5 +1,6 @@
 // Print-Job (RFC 8011 §4.2.1): the document arrives with the request and becomes a held spool job.
 import { group } from '../../ipp/index.js';
+import { mediaPaper } from '../media.js';
 import { IntakeError, intakeDocument } from '../document-intake.js';
 import { jobAttributes, selectJobAttributes } from '../job-attributes.js';
 import type { OperationHandler } from './context.js';
@@ -18,6 +19,7 @@ export const printJob: OperationHandler = async (req, printer) => {
       format: check.format,
       compression: check.compression,
       maxBytes: printer.maxJobBytes,
+      paper: mediaPaper(check.options.media ?? printer.defaults.media),
       job: { name: check.name, owner: req.user, options: check.options, ippJobId },
     });
     printer.jobs.bind(ippJobId, job.id);

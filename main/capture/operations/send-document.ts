@@ -1,6 +1,7 @@
 // Send-Document (RFC 8011 §4.3.1): the document of a Create-Job job. One document per job
 // ("multiple-document-jobs-supported" is false); last-document=true without data closes the job.
 import { group } from '../../ipp/index.js';
+import { mediaPaper } from '../media.js';
 import { IntakeError, intakeDocument, peek } from '../document-intake.js';
 import { jobAttributes, selectJobAttributes } from '../job-attributes.js';
 import type { IppReply, OperationHandler } from './context.js';
@@ -64,6 +65,7 @@ export const sendDocument: OperationHandler = async (req, printer) => {
       format: doc.format,
       compression: doc.compression,
       maxBytes: printer.maxJobBytes,
+      paper: mediaPaper(pending.options.media ?? printer.defaults.media),
       job: { name: pending.name, owner: pending.owner, options: pending.options, ippJobId: pending.ippJobId },
     });
     printer.jobs.bind(pending.ippJobId, job.id);
