@@ -1,9 +1,6 @@
 // Create-Job (RFC 8011 §4.2.4): a job that waits for its document (Send-Document).
-import { group } from '../../ipp/index.js';
-import { jobAttributes, selectJobAttributes } from '../job-attributes.js';
 import type { OperationHandler } from './context.js';
-import { checkJobCreation, unsupportedGroups } from './job-creation.js';
-import { CREATION_ANSWER } from './print-job.js';
+import { checkJobCreation, jobCreationReply } from './job-creation.js';
 
 /** Handles Create-Job. */
 export const createJob: OperationHandler = async (req, printer) => {
@@ -16,19 +13,5 @@ export const createJob: OperationHandler = async (req, printer) => {
     options: check.options,
     createdAt: Date.now(),
   });
-  const view = printer.jobs.view(pending.ippJobId);
-  return {
-    status: check.status,
-    groups: [
-      ...unsupportedGroups(check.unsupported),
-      ...(view
-        ? [
-            group(
-              'job',
-              selectJobAttributes(jobAttributes(view, req.printerUri, printer.startedAt), CREATION_ANSWER),
-            ),
-          ]
-        : []),
-    ],
-  };
+  return jobCreationReply(req, printer, pending.ippJobId, check.status, check.unsupported);
 };

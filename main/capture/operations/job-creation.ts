@@ -5,6 +5,7 @@ import type { IppAttribute, IppGroup, StatusKeyword } from '../../ipp/index.js';
 import { MAX_NAME_LENGTH } from '../../spool/job-record.js';
 import type { JobOptions } from '../../spool/job.js';
 import { NAME_TAGS } from '../ipp-values.js';
+import { jobAttributes, selectJobAttributes } from '../job-attributes.js';
 import { readJobTemplate } from '../job-template.js';
 import { COMPRESSIONS, DOCUMENT_FORMATS } from '../printer-attributes.js';
 import type { IppReply, IppRequest, PrinterContext } from './context.js';
@@ -79,4 +80,27 @@ export function checkJobCreation(req: IppRequest, printer: PrinterContext): IppR
 /** The unsupported group, when there is something to report. */
 export function unsupportedGroups(unsupported: IppAttribute[]): IppGroup[] {
   return unsupported.length > 0 ? [group('unsupported', unsupported)] : [];
+}
+
+/** The job attributes a job creation answers with (RFC 8011 §4.2.1.2). */
+export const CREATION_ANSWER = ['job-id', 'job-uri', 'job-state', 'job-state-reasons', 'job-state-message'];
+
+/** The answer to Print-Job, Create-Job and Send-Document: unsupported attributes, then the job's state. */
+export function jobCreationReply(
+  req: IppRequest,
+  printer: PrinterContext,
+  ippJobId: number,
+  status: StatusKeyword,
+  unsupported: IppAttribute[] = [],
+): IppReply {
+  const view = printer.jobs.view(ippJobId);
+  const job = view
+    ? [
+        group(
+          'job',
+          selectJobAttributes(jobAttributes(view, req.printerUri, printer.startedAt), CREATION_ANSWER),
+        ),
+      ]
+    : [];
+  return { status, groups: [...unsupportedGroups(unsupported), ...job] };
 }

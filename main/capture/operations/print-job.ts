@@ -1,13 +1,8 @@
 // Print-Job (RFC 8011 §4.2.1): the document arrives with the request and becomes a held spool job.
-import { group } from '../../ipp/index.js';
 import { mediaPaper } from '../media.js';
 import { IntakeError, intakeDocument } from '../document-intake.js';
-import { jobAttributes, selectJobAttributes } from '../job-attributes.js';
 import type { OperationHandler } from './context.js';
-import { checkJobCreation, unsupportedGroups } from './job-creation.js';
-
-/** The job attributes a job creation answers with (RFC 8011 §4.2.1.2). */
-export const CREATION_ANSWER = ['job-id', 'job-uri', 'job-state', 'job-state-reasons', 'job-state-message'];
+import { checkJobCreation, jobCreationReply } from './job-creation.js';
 
 /** Handles Print-Job. */
 export const printJob: OperationHandler = async (req, printer) => {
@@ -28,19 +23,5 @@ export const printJob: OperationHandler = async (req, printer) => {
     if (err instanceof IntakeError) return { status: err.status, message: err.message };
     throw err;
   }
-  const view = printer.jobs.view(ippJobId);
-  return {
-    status: check.status,
-    groups: [
-      ...unsupportedGroups(check.unsupported),
-      ...(view
-        ? [
-            group(
-              'job',
-              selectJobAttributes(jobAttributes(view, req.printerUri, printer.startedAt), CREATION_ANSWER),
-            ),
-          ]
-        : []),
-    ],
-  };
+  return jobCreationReply(req, printer, ippJobId, check.status, check.unsupported);
 };

@@ -1,13 +1,10 @@
 // Send-Document (RFC 8011 §4.3.1): the document of a Create-Job job. One document per job
 // ("multiple-document-jobs-supported" is false); last-document=true without data closes the job.
-import { group } from '../../ipp/index.js';
 import { mediaPaper } from '../media.js';
 import { IntakeError, intakeDocument, peek } from '../document-intake.js';
-import { jobAttributes, selectJobAttributes } from '../job-attributes.js';
 import type { IppReply, OperationHandler } from './context.js';
-import { checkDocumentAttributes } from './job-creation.js';
+import { checkDocumentAttributes, jobCreationReply } from './job-creation.js';
 import { findJob, ownerRefusal } from './job-lookup.js';
-import { CREATION_ANSWER } from './print-job.js';
 
 /** Handles Send-Document. */
 export const sendDocument: OperationHandler = async (req, printer) => {
@@ -25,20 +22,7 @@ export const sendDocument: OperationHandler = async (req, printer) => {
   const doc = checkDocumentAttributes(req);
   if ('status' in doc) return doc;
   const hasData = (await peek(req.body, 1)).length > 0;
-  const answer = (): IppReply => {
-    const now = printer.jobs.view(view.ippJobId);
-    return {
-      status: 'successful-ok',
-      groups: now
-        ? [
-            group(
-              'job',
-              selectJobAttributes(jobAttributes(now, req.printerUri, printer.startedAt), CREATION_ANSWER),
-            ),
-          ]
-        : [],
-    };
-  };
+  const answer = (): IppReply => jobCreationReply(req, printer, view.ippJobId, 'successful-ok');
   const pending = printer.jobs.getPending(view.ippJobId);
   if (!pending) {
     // The job already has its document (or is stored and done).
