@@ -52,8 +52,10 @@ class DraftStream extends Writable {
       return;
     }
     this.size += added;
+    // Start the write first: the thread pool writes while this thread hashes the same (read-only) bytes.
+    const written = this.fs.write(this.handle, buffers);
     for (const b of buffers) this.hash.update(b);
-    this.fs.write(this.handle, buffers).then(
+    written.then(
       () => callback(),
       (err: unknown) => callback(storageError('writing the document', err)),
     );

@@ -12,6 +12,7 @@ import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
+import { DirSync } from './dir-sync.js';
 import { openDraft } from './draft.js';
 import type { Draft, DraftDocument } from './draft.js';
 import { SpoolError, storageError } from './errors.js';
@@ -64,6 +65,7 @@ export class JobStore extends EventEmitter<JobStoreEvents> {
   private readonly index = new JobIndex();
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly dirSync: DirSync;
   private closed = false;
 
   constructor(options: JobStoreOptions) {
@@ -73,6 +75,7 @@ export class JobStore extends EventEmitter<JobStoreEvents> {
     this.fs = options.fs ?? nodeFileSystem;
     this.log = options.log ?? (() => undefined);
     this.now = options.now ?? Date.now;
+    this.dirSync = new DirSync(this.fs, this.spoolDir);
   }
 
   /** Creates the folders, recovers what a previous run left and builds the index. */
@@ -143,7 +146,7 @@ export class JobStore extends EventEmitter<JobStoreEvents> {
       );
       committed = true;
       await this.fs.rename(draft.path, join(this.spoolDir, spoolNames.document(id)));
-      await this.fs.fsyncDir(this.spoolDir);
+      await this.dirSync.sync();
     } catch (err) {
       // Not acknowledged: take back what was written so that nothing partial is listed.
       if (committed) {
@@ -230,7 +233,9 @@ export class JobStore extends EventEmitter<JobStoreEvents> {
           join(this.spoolDir, spoolNames.record(id)),
           join(this.spoolDir, spoolNames.recordTemp(id)),
           JSON.stringify(next),
+          { syncDir: false },
         );
+        await this.dirSync.sync();
       } catch (err) {
         throw storageError('saving the job state', err);
       }
@@ -249,7 +254,7 @@ export class JobStore extends EventEmitter<JobStoreEvents> {
       try {
         // The tombstone is the commit point of a deletion: recovery finishes what it finds started.
         await this.fs.rename(join(this.spoolDir, spoolNames.record(id)), tombstone);
-        await this.fs.fsyncDir(this.spoolDir);
+        await this.dirSync.sync();
       } catch (err) {
         throw storageError('deleting the job', err);
       }
