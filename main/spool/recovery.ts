@@ -2,7 +2,7 @@
 // committed metadata whose document rename was cut short is rolled forward, jobs caught mid-upload or
 // mid-print go back to waiting, and anything unexplained is moved aside to damaged/ with a reason, never
 // deleted silently and never followed out of the spool.
-import { promises as fsp } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, openSync, promises as fsp, readSync } from 'node:fs';
 import type { Dirent } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
@@ -42,16 +42,18 @@ async function mapLimit<T>(items: T[], fn: (item: T) => Promise<void>): Promise<
   await Promise.all(workers);
 }
 
-async function readRecordFile(path: string): Promise<string> {
-  const handle = await fsp.open(path, READ_NOFOLLOW);
+// Start-up reads are synchronous on purpose: nothing else runs yet, and 10,000 small reads through the
+// thread pool cost several times more in round trips than the reads themselves (see `npm run bench`).
+function readRecordFile(path: string): string {
+  const fd = openSync(path, READ_NOFOLLOW);
   try {
-    const { size } = await handle.stat();
+    const { size } = fstatSync(fd);
     if (size > MAX_RECORD_BYTES) throw new RecordError(`the metadata file is ${size} bytes, over the limit`);
     const buf = Buffer.alloc(size);
-    const { bytesRead } = await handle.read(buf, 0, size, 0);
+    const bytesRead = readSync(fd, buf, 0, size, 0);
     return buf.subarray(0, bytesRead).toString('utf8');
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
@@ -154,7 +156,7 @@ export async function recoverSpool(
     }
     let record: JobRecord;
     try {
-      record = parseRecord(await readRecordFile(join(spoolDir, spoolNames.record(id))), id);
+      record = parseRecord(readRecordFile(join(spoolDir, spoolNames.record(id))), id);
     } catch (err) {
       const why = err instanceof RecordError ? err.message : String((err as Error).message);
       await moveAside(spoolNames.record(id), `Unreadable job metadata: ${why}.`);
@@ -166,10 +168,10 @@ export async function recoverSpool(
       return;
     }
     let update: Partial<JobRecord> | null = null;
-    const docSize = async (kind: 'pdf' | 'pdf.tmp'): Promise<number | null> =>
-      set.has(kind) ? (await fsp.lstat(join(spoolDir, `${id}.${kind}`))).size : null;
-    let size = await docSize('pdf');
-    if (size === null && (await docSize('pdf.tmp')) === record.size) {
+    const docSize = (kind: 'pdf' | 'pdf.tmp'): number | null =>
+      set.has(kind) ? lstatSync(join(spoolDir, `${id}.${kind}`)).size : null;
+    let size = docSize('pdf');
+    if (size === null && docSize('pdf.tmp') === record.size) {
       // The metadata is the commit point; the document was fsynced before it, only its rename was lost.
       await fs.rename(join(spoolDir, spoolNames.documentTemp(id)), join(spoolDir, spoolNames.document(id)));
       changed = true;
