@@ -102,7 +102,9 @@ export function isLoopbackHost(host: string | undefined, port: number): boolean 
 
 function operationGroup(message?: string): IppGroup {
   const attributes: IppAttribute[] = charsetAndLanguage('en');
-  if (message) attributes.push(attr('status-message', 'textWithoutLanguage', message.slice(0, 255)));
+  // Cut by code points, not UTF-16 units: half an emoji from a quoted client value would not encode.
+  if (message)
+    attributes.push(attr('status-message', 'textWithoutLanguage', [...message].slice(0, 255).join('')));
   return { tag: GroupTag.operation, attributes };
 }
 
@@ -238,6 +240,9 @@ export function createIppPrinter(options: IppPrinterOptions): IppPrinter {
       clearTimeout(timer);
     }
     const { message, body } = decoded;
+    // Until a handler reads the document, its errors (a client hanging up) have nowhere to go: keep them
+    // from becoming uncaught. Readers attach their own listeners and still see them.
+    body.on('error', () => undefined);
     const version = message.version;
     if (!isSupportedVersion(version)) {
       return sendIpp(
@@ -249,6 +254,7 @@ export function createIppPrinter(options: IppPrinterOptions): IppPrinter {
         {
           message: 'This printer speaks IPP/1.1 and IPP/2.0.',
         },
+        body,
       );
     }
     const refusal = requestCheck(message);
