@@ -19,6 +19,16 @@ import { VERSION } from './version.js';
 /** A port could not be bound; the message names it and what to do. */
 export class PortError extends Error {}
 
+/** Says which listener could not bind, and what to do about it. */
+function portError(what: string, flag: string, port: number, err: unknown): PortError {
+  const code = (err as { code?: string }).code;
+  return new PortError(
+    code === 'EADDRINUSE'
+      ? `Port ${port} (${what}) on 127.0.0.1 is already in use: is another spooler running? Choose another with ${flag}.`
+      : `The ${what} cannot listen on 127.0.0.1:${port} (${code ?? String(err)}).`,
+  );
+}
+
 /** A running spooler. */
 export interface Spooler {
   readonly store: JobStore;
@@ -104,16 +114,9 @@ export async function startSpooler(
       owner: () => owner,
       ports: () => ({ ...ports }),
     });
-    try {
-      ports.control = await listenControl(app, config.controlPort);
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      throw new PortError(
-        code === 'EADDRINUSE'
-          ? `Port ${config.controlPort} (control API) on 127.0.0.1 is already in use: is another spooler running? Choose another with --control-port.`
-          : `The control API cannot listen on 127.0.0.1:${config.controlPort} (${code ?? String(err)}).`,
-      );
-    }
+    ports.control = await listenControl(app, config.controlPort).catch((err: unknown) => {
+      throw portError('control API', '--control-port', config.controlPort, err);
+    });
     cleanups.push(() => app.close());
 
     const printer = createIppPrinter({
@@ -123,16 +126,9 @@ export async function startSpooler(
       dataDir: config.dataDir,
       mediaDefault: config.mediaDefault,
     });
-    try {
-      ports.ipp = await printer.listen(config.ippPort);
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      throw new PortError(
-        code === 'EADDRINUSE'
-          ? `Port ${config.ippPort} (virtual printer) on 127.0.0.1 is already in use: is another spooler running? Choose another with --ipp-port.`
-          : `The virtual printer cannot listen on 127.0.0.1:${config.ippPort} (${code ?? String(err)}).`,
-      );
-    }
+    ports.ipp = await printer.listen(config.ippPort).catch((err: unknown) => {
+      throw portError('virtual printer', '--ipp-port', config.ippPort, err);
+    });
     cleanups.push(() => printer.close());
 
     let hotFolder: HotFolder | null = null;
