@@ -1,0 +1,152 @@
+// The server as a Fastify app: storage, services and routes, but no listening (server.ts does that).
+import { readFileSync } from 'node:fs';
+import rateLimit from '@fastify/rate-limit';
+import Fastify from 'fastify';
+import type { FastifyInstance, FastifyServerOptions, RouteOptions } from 'fastify';
+import type { AppContext } from './context.js';
+import { openDatabase } from './db/database.js';
+import { createAuthenticate } from './plugins/authenticate.js';
+import { registerErrorHandling } from './plugins/error-handler.js';
+import { registerOpenApi } from './plugins/openapi.js';
+import { registerSecurityHeaders } from './plugins/security-headers.js';
+import { createOrganizationsRepository } from './repositories/organizations-repository.js';
+import { createSessionsRepository } from './repositories/sessions-repository.js';
+import { createUsersRepository } from './repositories/users-repository.js';
+import authRoutes from './routes/api/auth/index.js';
+import meRoutes from './routes/api/me/index.js';
+import organizationRoutes from './routes/api/organizations/index.js';
+import userRoutes from './routes/api/users/index.js';
+import { errorBodySchema } from './schemas/common.js';
+import { createAuthService, DEFAULT_LOCKOUT } from './services/auth-service.js';
+import type { LockoutPolicy } from './services/auth-service.js';
+import { bootstrapIfEmpty } from './services/bootstrap.js';
+import type { BootstrapResult } from './services/bootstrap.js';
+import { createKeyedMutex } from './services/keyed-mutex.js';
+import { createPasswordHasher, DEFAULT_ARGON2_PARAMS } from './services/password-hasher.js';
+import type { Argon2Params, PasswordHasher } from './services/password-hasher.js';
+import { createSessionService, DEFAULT_SESSION_TIMEOUTS } from './services/session-service.js';
+import type { SessionTimeouts } from './services/session-service.js';
+import { createUserService } from './services/user-service.js';
+
+/** Options of buildApp; everything but dataDir has a production default. */
+export interface AppOptions {
+  /** Folder of the SQLite database (created if missing). */
+  dataDir: string;
+  /** The first admin, used only when the database holds no organization yet. */
+  admin?: {
+    username?: string | undefined;
+    password?: string | undefined;
+    organizationName?: string | undefined;
+  };
+  /** Milliseconds since the epoch; tests inject a fake clock. */
+  now?: () => number;
+  lockout?: Partial<LockoutPolicy>;
+  sessions?: Partial<SessionTimeouts>;
+  argon2?: Argon2Params;
+  /** Replaces the argon2 hasher (tests count verifications with it). */
+  passwordHasher?: PasswordHasher;
+  /** Login attempts per client IP per window (beside the per-account lockout). */
+  loginRateLimit?: { max: number; timeWindowMs: number };
+  logger?: FastifyServerOptions['logger'];
+  /** Passed to Fastify: set when behind a reverse proxy so the rate limit sees client IPs. */
+  trustProxy?: boolean;
+  /** Passed to Fastify when serving HTTPS itself. */
+  https?: { cert: Buffer; key: Buffer } | null;
+}
+
+/** Defaults of the per-IP login throttle. */
+export const DEFAULT_LOGIN_RATE_LIMIT = Object.freeze({ max: 10, timeWindowMs: 60_000 });
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** What the first start created, or null when the database was already set up. */
+    bootstrap: BootstrapResult | null;
+  }
+}
+
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+/** Refuses to register an API route without a response schema (and a body schema where a body is read). */
+function requireSchemas(route: RouteOptions): void {
+  if (!route.url.startsWith('/api/')) return;
+  const methods = ([] as string[]).concat(route.method);
+  if (!route.schema?.response) throw new Error(`${methods.join(',')} ${route.url} has no response schema.`);
+  if (methods.some((m) => ['PUT', 'PATCH'].includes(m)) && !route.schema.body) {
+    throw new Error(`${methods.join(',')} ${route.url} has no body schema.`);
+  }
+}
+
+/** Builds the app: opens and migrates the database, bootstraps on first start, registers every route. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const now = options.now ?? Date.now;
+  const db = openDatabase(options.dataDir);
+  const app = Fastify({
+    logger: options.logger ?? false,
+    trustProxy: options.trustProxy ?? false,
+    bodyLimit: 64 * 1024,
+    ...(options.https ? { https: options.https } : {}),
+  }) as unknown as FastifyInstance;
+  app.addHook('onClose', async () => {
+    db.close();
+  });
+
+  try {
+    const organizations = createOrganizationsRepository(db);
+    const users = createUsersRepository(db);
+    const hasher = options.passwordHasher ?? createPasswordHasher(options.argon2 ?? DEFAULT_ARGON2_PARAMS);
+    const sessionTimeouts = { ...DEFAULT_SESSION_TIMEOUTS, ...options.sessions };
+    const sessions = createSessionService({
+      sessions: createSessionsRepository(db),
+      timeouts: sessionTimeouts,
+      now,
+    });
+    const ctx: AppContext = {
+      db,
+      organizations,
+      users,
+      hasher,
+      sessions,
+      userService: createUserService({ users, hasher, now }),
+      sessionTimeouts,
+      now,
+      auth: createAuthService({
+        users,
+        hasher,
+        mutex: createKeyedMutex(),
+        lockout: { ...DEFAULT_LOCKOUT, ...options.lockout },
+        now,
+      }),
+      authenticate: createAuthenticate({ sessions, users, organizations }),
+      loginRateLimit: options.loginRateLimit ?? DEFAULT_LOGIN_RATE_LIMIT,
+    };
+
+    app.decorate(
+      'bootstrap',
+      await bootstrapIfEmpty({ db, organizations, users, hasher, now, admin: options.admin ?? {} }),
+    );
+    app.decorateRequest('auth', null);
+    app.addSchema(errorBodySchema);
+    registerErrorHandling(app);
+    await registerSecurityHeaders(app);
+    await app.register(rateLimit, {
+      global: false,
+      errorResponseBuilder: (_request, context) => ({
+        statusCode: context.statusCode,
+        message: `Too many attempts from this address; try again in ${context.after}.`,
+      }),
+    });
+    await registerOpenApi(app, VERSION);
+    app.addHook('onRoute', requireSchemas);
+
+    await app.register(authRoutes, { prefix: '/api/v1/auth', ctx });
+    await app.register(meRoutes, { prefix: '/api/v1', ctx });
+    await app.register(organizationRoutes, { prefix: '/api/v1/organizations', ctx });
+    await app.register(userRoutes, { prefix: '/api/v1/users', ctx });
+    return app;
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
+}

@@ -1,0 +1,24 @@
+// The composition root's product: every repository and service a route may use.
+import type { Database } from 'better-sqlite3';
+import type { onRequestAsyncHookHandler } from 'fastify';
+import type { OrganizationsRepository } from './repositories/organizations-repository.js';
+import type { UsersRepository } from './repositories/users-repository.js';
+import type { AuthService } from './services/auth-service.js';
+import type { PasswordHasher } from './services/password-hasher.js';
+import type { SessionService, SessionTimeouts } from './services/session-service.js';
+import type { UserService } from './services/user-service.js';
+
+/** What routes get as plugin options: storage and services, never the listening server. */
+export interface AppContext {
+  db: Database;
+  organizations: OrganizationsRepository;
+  users: UsersRepository;
+  hasher: PasswordHasher;
+  auth: AuthService;
+  sessions: SessionService;
+  userService: UserService;
+  sessionTimeouts: SessionTimeouts;
+  authenticate: onRequestAsyncHookHandler;
+  loginRateLimit: { max: number; timeWindowMs: number };
+  now: () => number;
+}

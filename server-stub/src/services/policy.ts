@@ -1,0 +1,88 @@
+// Whitepaper Table 2-1 as data: which role may do what, and how far (its own organization, its direct
+// children, or only itself). Routes ask `permits` and never check roles themselves.
+import type { Organization } from '../repositories/organizations-repository.js';
+import type { Role } from '../schemas/users.js';
+
+/** Everything a route may ask permission for. */
+export type Permission =
+  | 'organizations.read' // see an organization by name
+  | 'organizations.create' // create a child organization
+  | 'organizations.create-admin' // create the first admin of a child organization
+  | 'users.read' // list and read the users of a customer organization
+  | 'users.create' // create users in a customer organization
+  | 'users.quota' // change print quota settings of users (print manager)
+  | 'devices.read'
+  | 'devices.manage'
+  | 'reports.customer' // user, user-group and device reports of the organization
+  | 'reports.own' // the caller's own print and scan log
+  | 'jobs.own'; // the caller's own print and scan jobs
+
+/** How far a permission reaches from the caller's organization. */
+export type Reach = 'own' | 'children' | 'own-and-children' | 'self';
+
+/** Table 2-1 (and the issue's account rules), one row per role. A missing cell means no access. */
+export const POLICY: Readonly<Record<Role, Readonly<Partial<Record<Permission, Reach>>>>> = {
+  provider_admin: {
+    'organizations.read': 'own-and-children',
+    'organizations.create': 'own',
+    'organizations.create-admin': 'children',
+    'devices.read': 'children',
+    'devices.manage': 'children',
+  },
+  provider_support: {
+    'organizations.read': 'own-and-children',
+    'devices.read': 'children',
+  },
+  customer_admin: {
+    'organizations.read': 'own',
+    'users.read': 'own',
+    'users.create': 'own',
+    'devices.read': 'own',
+    'devices.manage': 'own',
+    'reports.customer': 'own',
+    'reports.own': 'self',
+    'jobs.own': 'self',
+  },
+  customer_user: {
+    'organizations.read': 'own',
+    'reports.own': 'self',
+    'jobs.own': 'self',
+  },
+  print_manager: {
+    'organizations.read': 'own',
+    'users.read': 'own',
+    'users.quota': 'own',
+    'jobs.own': 'self',
+  },
+};
+
+/** Where a target organization sits relative to the caller's. */
+export type Relation = 'own' | 'child' | 'other';
+
+/** The relation of `target` to the caller's organization (deeper descendants count as `other`). */
+export function relationTo(callerOrganizationId: string, target: Organization): Relation {
+  if (target.id === callerOrganizationId) return 'own';
+  if (target.parentId === callerOrganizationId) return 'child';
+  return 'other';
+}
+
+/** The reach of a permission for a role, or undefined when the role lacks it. */
+export function reachOf(role: Role, permission: Permission): Reach | undefined {
+  return POLICY[role][permission];
+}
+
+/** True when `role` may use `permission` on an organization in `relation` to its own. */
+export function permits(role: Role, permission: Permission, relation: Relation): boolean {
+  const reach = reachOf(role, permission);
+  switch (reach) {
+    case 'own':
+    case 'self':
+      return relation === 'own';
+    case 'children':
+      return relation === 'child';
+    case 'own-and-children':
+      return relation === 'own' || relation === 'child';
+    case undefined:
+      return false;
+  }
+}

@@ -1,0 +1,15 @@
+// Stored records -> wire views: the one place that decides which fields leave the server.
+import type { Organization } from './repositories/organizations-repository.js';
+import type { User } from './repositories/users-repository.js';
+import type { OrganizationView } from './schemas/organizations.js';
+import type { UserView } from './schemas/users.js';
+
+/** The public face of a user. */
+export function toUserView(u: User): UserView {
+  return { id: u.id, username: u.username, role: u.role, organizationId: u.organizationId };
+}
+
+/** The public face of an organization. */
+export function toOrganizationView(o: Organization): OrganizationView {
+  return { id: o.id, parentId: o.parentId, kind: o.kind, name: o.name };
+}
