@@ -2,7 +2,7 @@
 // IPP Everywhere's media, raster and PDF attributes): enough for CUPS "everywhere", AirPrint and Windows'
 // IPP class driver to build a queue without a driver.
 import { Operation, attr } from '../ipp/index.js';
-import type { IppAttribute } from '../ipp/index.js';
+import type { IppAttribute, IppResolution } from '../ipp/index.js';
 import { MEDIA_SIZES, mediaSize } from './media.js';
 
 /** What the attributes are built from. */
@@ -69,6 +69,12 @@ function mediaCol(keyword: string, margin = MARGIN): IppAttribute[] {
     attr('media-type', 'keyword', 'stationery'),
   ];
 }
+
+/** Resolutions offered for rendering and for PWG raster. */
+const RESOLUTIONS: [IppResolution, IppResolution] = [
+  { x: 300, y: 300, units: 'dpi' },
+  { x: 600, y: 600, units: 'dpi' },
+];
 
 type Many<T> = [T, ...T[]];
 const many = <T>(xs: readonly T[]) => xs as unknown as Many<T>;
@@ -217,12 +223,7 @@ export function printerAttributes(f: PrinterFacts): IppAttribute[] {
     attr('print-quality-default', 'enum', 'normal'),
     attr('print-quality-supported', 'enum', 'draft', 'normal', 'high'),
     attr('printer-resolution-default', 'resolution', { x: 600, y: 600, units: 'dpi' }),
-    attr(
-      'printer-resolution-supported',
-      'resolution',
-      { x: 300, y: 300, units: 'dpi' },
-      { x: 600, y: 600, units: 'dpi' },
-    ),
+    attr('printer-resolution-supported', 'resolution', ...RESOLUTIONS),
     attr('sides-default', 'keyword', 'one-sided'),
     attr('sides-supported', 'keyword', ...many(SIDES)),
     attr('ipp-attribute-fidelity-supported', 'boolean', true, false),
@@ -239,12 +240,7 @@ export function printerAttributes(f: PrinterFacts): IppAttribute[] {
       'iso-32000-2_2017',
     ),
     attr('pdf-k-octets-supported', 'rangeOfInteger', { lower: 0, upper: 1048576 }),
-    attr(
-      'pwg-raster-document-resolution-supported',
-      'resolution',
-      { x: 300, y: 300, units: 'dpi' },
-      { x: 600, y: 600, units: 'dpi' },
-    ),
+    attr('pwg-raster-document-resolution-supported', 'resolution', ...RESOLUTIONS),
     attr('pwg-raster-document-sheet-back', 'keyword', 'normal'),
     attr('pwg-raster-document-type-supported', 'keyword', 'black_1', 'sgray_8', 'srgb_8'),
     attr('urf-supported', 'keyword', 'V1.4', 'CP1', 'PQ4', 'RS300-600', 'SRGB24', 'W8', 'DM1', 'IS1'),
