@@ -30,16 +30,24 @@ export interface Draft {
 
 /**
  * Bytes gathered before one write: a socket delivers 64 KiB chunks, and one write call per chunk costs
- * about eight times more than the same bytes written 1 MiB at a time (measured: 200 MB in 670 ms against
- * 83 ms). Bounded, so memory does not grow with the document.
+ * several times more than the same bytes written in bigger pieces (measured: 200 MB in 670 ms at 64 KiB,
+ * 83 ms at 1 MiB).
  */
-export const DRAFT_WRITE_BYTES = 1 << 20;
+export const DRAFT_WRITE_BYTES = 256 * 1024;
+/**
+ * Writes in flight at once, each at its own position (pwritev), so that reading the socket never waits
+ * for the disk unless this many are outstanding. Memory stays bounded: at most this many pieces.
+ */
+export const DRAFT_WRITES_IN_FLIGHT = 4;
 
 class DraftStream extends Writable {
   size = 0;
   readonly hash: Hash = createHash('sha256');
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  private position = 0;
+  private readonly inFlight = new Set<Promise<void>>();
+  private failure: Error | null = null;
   constructor(
     private readonly fs: FileSystem,
     private readonly handle: FileHandle,
@@ -48,6 +56,10 @@ class DraftStream extends Writable {
     super({ highWaterMark: DRAFT_WRITE_BYTES });
   }
   override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
+    if (this.failure) {
+      callback(this.failure);
+      return;
+    }
     let added = 0;
     for (const c of chunks) added += c.chunk.length;
     if (this.size + added > this.maxBytes) {
@@ -65,27 +77,40 @@ class DraftStream extends Writable {
       this.pending.push(c.chunk);
     }
     this.pendingBytes += added;
-    if (this.pendingBytes < DRAFT_WRITE_BYTES) callback();
-    else this.flush(callback);
+    if (this.pendingBytes >= DRAFT_WRITE_BYTES) this.startWrite();
+    this.whenRoom(DRAFT_WRITES_IN_FLIGHT - 1, callback);
   }
   override _write(chunk: Buffer, _enc: BufferEncoding, callback: (error?: Error | null) => void): void {
     this._writev([{ chunk }], callback);
   }
   override _final(callback: (error?: Error | null) => void): void {
-    this.flush(callback);
+    if (this.pendingBytes > 0) this.startWrite();
+    this.whenRoom(0, callback);
   }
-  private flush(callback: (error?: Error | null) => void): void {
+  private startWrite(): void {
     const buffers = this.pending;
+    const at = this.position;
+    this.position += this.pendingBytes;
     this.pending = [];
     this.pendingBytes = 0;
-    if (buffers.length === 0) {
-      callback();
+    const write: Promise<void> = this.fs.write(this.handle, buffers, at).then(
+      () => {
+        this.inFlight.delete(write);
+      },
+      (err: unknown) => {
+        this.inFlight.delete(write);
+        this.failure ??= storageError('writing the document', err);
+      },
+    );
+    this.inFlight.add(write);
+  }
+  /** Calls back once at most `room` writes are in flight (or with the first write error). */
+  private whenRoom(room: number, callback: (error?: Error | null) => void): void {
+    if (this.failure || this.inFlight.size <= room) {
+      callback(this.failure);
       return;
     }
-    this.fs.write(this.handle, buffers).then(
-      () => callback(),
-      (err: unknown) => callback(storageError('writing the document', err)),
-    );
+    void Promise.race(this.inFlight).then(() => this.whenRoom(room, callback));
   }
 }
 

@@ -6,7 +6,8 @@ import type { FileHandle } from 'node:fs/promises';
 /** The operations the spool needs, each one failure point that tests can inject into. */
 export interface FileSystem {
   open(path: string, flags: number, mode?: number): Promise<FileHandle>;
-  write(handle: FileHandle, buffers: Buffer[]): Promise<void>;
+  /** Writes all of `buffers`, at `position` when given (writes at distinct positions may run at once). */
+  write(handle: FileHandle, buffers: Buffer[], position?: number): Promise<void>;
   fsync(handle: FileHandle): Promise<void>;
   close(handle: FileHandle): Promise<void>;
   rename(from: string, to: string): Promise<void>;
@@ -24,11 +25,13 @@ export const READ_NOFOLLOW = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
 /** The real file system. */
 export const nodeFileSystem: FileSystem = {
   open: (path, flags, mode) => fsp.open(path, flags, mode),
-  async write(handle, buffers) {
+  async write(handle, buffers, position) {
     // writev may write less than asked (a full disk, a signal); loop until all is written or it throws.
     let pending = buffers.filter((b) => b.length > 0);
+    let at = position;
     while (pending.length > 0) {
-      const { bytesWritten } = await handle.writev(pending);
+      const { bytesWritten } = await handle.writev(pending, at);
+      if (at !== undefined) at += bytesWritten;
       let left = bytesWritten;
       const rest: Buffer[] = [];
       for (const b of pending) {

@@ -32,9 +32,9 @@ function faultyFs(): {
   };
   const fs: FileSystem = {
     ...nodeFileSystem,
-    async write(h, b) {
+    async write(h, b, at) {
       maybeFail('write');
-      return nodeFileSystem.write(h, b);
+      return nodeFileSystem.write(h, b, at);
     },
     async fsync(h) {
       fsyncsOf.set(h, (fsyncsOf.get(h) ?? 0) + 1);
