@@ -3,6 +3,7 @@
 // cups/fuzzipp.c) of the codec's Print-Job seed with a small PDF. Run as a script, it writes them to a
 // file, so that the test process does not carry the generators' garbage into its memory readings:
 //   node --import tsx fuzz-requests.ts <printer-uri> <seed> <count> <out-file>
+import { mutate } from '../../helpers/fuzzipp.js';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -23,40 +24,6 @@ export function random(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-/** fuzzipp's fuzzdata(): replaced, swapped, inserted and deleted runs, then sometimes a truncation. */
-export function mutate(input: Buffer, next: () => number, maxRounds: number): Buffer {
-  let data = Buffer.from(input);
-  const pick = (n: number) => Math.floor(next() * n);
-  const rounds = 1 + pick(maxRounds);
-  for (let i = 0; i < rounds && data.length > 8; i++) {
-    const len = 1 + pick(8);
-    const pos = pick(Math.max(1, data.length - len));
-    switch (pick(4)) {
-      case 0:
-        for (let j = 0; j < len; j++) data[pos + j] = pick(256);
-        break;
-      case 1: {
-        const other = pick(Math.max(1, data.length - len));
-        const temp = Buffer.from(data.subarray(pos, pos + len));
-        data.copy(data, pos, other, other + len);
-        temp.copy(data, other);
-        break;
-      }
-      case 2:
-        data = Buffer.concat([
-          data.subarray(0, pos),
-          Buffer.from(Array.from({ length: len }, () => pick(256))),
-          data.subarray(pos),
-        ]);
-        break;
-      default:
-        data = Buffer.concat([data.subarray(0, pos), data.subarray(pos + len)]);
-    }
-  }
-  if (pick(10) === 0) data = data.subarray(0, pick(data.length + 1));
-  return data;
 }
 
 /** The codec's Print-Job seed, addressed to this printer, with a PDF document format. */
@@ -164,7 +131,10 @@ export function fuzzRequests(uri: string, seed: number, count: number): Buffer[]
     // A third fuzzipp's way (mutations piling up on one buffer, restarted every 48), the rest a few
     // fresh mutations of the seed, which reach deeper into the server.
     if (i % 48 === 0) accumulated = seedWire;
-    const mutated = i % 3 === 0 ? (accumulated = mutate(accumulated, next, 16)) : mutate(seedWire, next, 4);
+    const mutated =
+      i % 3 === 0
+        ? (accumulated = mutate(accumulated, next, 16, { truncate: true }))
+        : mutate(seedWire, next, 4, { truncate: true });
     out.push(generated[i] as Buffer, mutated);
   }
   return out.slice(0, count);

@@ -1,6 +1,7 @@
 // A fuzzipp-style mutator (CUPS cups/fuzzipp.c): random byte replacements, swaps, insertions and
 // deletions on a Print-Job seed, plus truncation at every offset. Whatever the input, decoding
 // yields a message or an IppParseError, nothing else, and memory does not grow with the run.
+import { mutate } from '../../helpers/fuzzipp.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decode, decodeStream, encode, IppParseError, ValueTag } from '../../../main/ipp/index.js';
@@ -19,40 +20,6 @@ function random(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-/** Up to `maxRounds` mutations as fuzzipp's fuzzdata() does, plus insertions and deletions. */
-function mutate(input: Buffer, next: () => number, maxRounds: number): Buffer {
-  let data = Buffer.from(input);
-  const pick = (n: number) => Math.floor(next() * n);
-  const rounds = 1 + pick(maxRounds);
-  for (let i = 0; i < rounds && data.length > 8; i++) {
-    const len = 1 + pick(8);
-    const pos = pick(Math.max(1, data.length - len));
-    switch (pick(4)) {
-      case 0: // replace bytes
-        for (let j = 0; j < len; j++) data[pos + j] = pick(256);
-        break;
-      case 1: {
-        // swap two runs
-        const other = pick(Math.max(1, data.length - len));
-        const temp = Buffer.from(data.subarray(pos, pos + len));
-        data.copy(data, pos, other, other + len);
-        temp.copy(data, other);
-        break;
-      }
-      case 2: // insert random bytes
-        data = Buffer.concat([
-          data.subarray(0, pos),
-          Buffer.from(Array.from({ length: len }, () => pick(256))),
-          data.subarray(pos),
-        ]);
-        break;
-      default: // delete bytes
-        data = Buffer.concat([data.subarray(0, pos), data.subarray(pos + len)]);
-    }
-  }
-  return data;
 }
 
 /** Decodes, and checks the only two allowed outcomes; returns the error code or 'ok'. */
