@@ -33,12 +33,12 @@ const MiB = 2 ** 20;
 /** Live memory (JS heap after a full collection, plus memory outside it held by JS objects) may grow by this. */
 const LIVE_GROWTH_LIMIT = 64 * MiB;
 /**
- * RSS may grow by this. It cannot be held to the live limit in-process: V8 keeps the pages it committed
- * while the client and the server allocated at full speed (in one run heapTotal went from 137 to 347 MiB
- * while the live heap stayed at 100 MiB). A native leak of even a zlib context per request would still
- * pass it many times over.
+ * RSS may grow by this over the second half of the run. It cannot be held to the live limit in-process: V8
+ * and the allocator keep the pages committed while the client and the server allocated at full speed (in one
+ * CI run RSS grew 279 MiB from the baseline while live memory stayed within its limit), but that happens in
+ * the first burst; a leak, even of one zlib context per request, keeps growing through the second half.
  */
-const RSS_GROWTH_LIMIT = 256 * MiB;
+const RSS_GROWTH_LIMIT = 128 * MiB;
 
 /** What one exchange came to. */
 type Verdict = { ok: true; kind: string } | { ok: false; reason: string };
@@ -111,6 +111,11 @@ describe('virtual printer under fuzzing', () => {
       await runUntil(WARM_UP);
       collectGarbage();
       const before = process.memoryUsage();
+      // RSS also holds what the allocator keeps after the first burst (client and server share this
+      // process); a leak keeps growing, so the second half of the run is what RSS is checked over.
+      await runUntil(Math.floor(total / 2));
+      collectGarbage();
+      const middle = process.memoryUsage();
       await runUntil(total);
       const seconds = (Date.now() - started) / 1000;
       agent.destroy();
@@ -120,6 +125,7 @@ describe('virtual printer under fuzzing', () => {
       const heapGrowth = after.heapUsed - before.heapUsed;
       const liveGrowth = heapGrowth + after.external - before.external;
       const rssGrowth = after.rss - before.rss;
+      const lateRssGrowth = after.rss - middle.rss;
 
       t.diagnostic(
         `seed ${FUZZ_SEED}: ${sent} requests in ${seconds.toFixed(1)} s, ${p.store.size} jobs stored`,
@@ -127,7 +133,8 @@ describe('virtual printer under fuzzing', () => {
       t.diagnostic(JSON.stringify(Object.fromEntries([...kinds].sort((a, b) => b[1] - a[1]))));
       t.diagnostic(
         `growth after ${WARM_UP} requests: heap ${(heapGrowth / MiB).toFixed(1)} MiB, ` +
-          `live ${(liveGrowth / MiB).toFixed(1)} MiB, rss ${(rssGrowth / MiB).toFixed(1)} MiB`,
+          `live ${(liveGrowth / MiB).toFixed(1)} MiB, rss ${(rssGrowth / MiB).toFixed(1)} MiB ` +
+          `(second half ${(lateRssGrowth / MiB).toFixed(1)} MiB)`,
       );
       const errors = log.entries.filter((e) => e.level === 'error');
       assert.deepEqual(
@@ -147,7 +154,7 @@ describe('virtual printer under fuzzing', () => {
       assert.ok(p.store.size > 100, `only ${p.store.size} jobs stored`);
       assert.ok(heapGrowth < LIVE_GROWTH_LIMIT, `the heap grew by ${heapGrowth} bytes`);
       assert.ok(liveGrowth < LIVE_GROWTH_LIMIT, `live memory grew by ${liveGrowth} bytes`);
-      assert.ok(rssGrowth < RSS_GROWTH_LIMIT, `rss grew by ${rssGrowth} bytes`);
+      assert.ok(lateRssGrowth < RSS_GROWTH_LIMIT, `rss grew by ${lateRssGrowth} bytes over the second half`);
 
       const answer = await call(p.port, ippRequest('Get-Printer-Attributes', p.uri));
       assert.equal(statusOf(answer), 'successful-ok');
