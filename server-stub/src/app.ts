@@ -6,13 +6,16 @@ import type { FastifyInstance, FastifyServerOptions, RouteOptions } from 'fastif
 import type { AppContext } from './context.js';
 import { openDatabase } from './db/database.js';
 import { createAuthenticate } from './plugins/authenticate.js';
+import { createAuthenticateDevice } from './plugins/authenticate-device.js';
 import { registerErrorHandling } from './plugins/error-handler.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
+import { createDevicesRepository } from './repositories/devices-repository.js';
 import { createOrganizationsRepository } from './repositories/organizations-repository.js';
 import { createSessionsRepository } from './repositories/sessions-repository.js';
 import { createUsersRepository } from './repositories/users-repository.js';
 import authRoutes from './routes/api/auth/index.js';
+import deviceRoutes from './routes/api/devices/index.js';
 import meRoutes from './routes/api/me/index.js';
 import organizationRoutes from './routes/api/organizations/index.js';
 import userRoutes from './routes/api/users/index.js';
@@ -21,6 +24,7 @@ import { createAuthService, DEFAULT_LOCKOUT } from './services/auth-service.js';
 import type { LockoutPolicy } from './services/auth-service.js';
 import { bootstrapIfEmpty } from './services/bootstrap.js';
 import type { BootstrapResult } from './services/bootstrap.js';
+import { createDeviceService } from './services/device-service.js';
 import { createKeyedMutex } from './services/keyed-mutex.js';
 import { createPasswordHasher, DEFAULT_ARGON2_PARAMS } from './services/password-hasher.js';
 import type { Argon2Params, PasswordHasher } from './services/password-hasher.js';
@@ -102,6 +106,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       timeouts: sessionTimeouts,
       now,
     });
+    const devices = createDevicesRepository(db);
+    const deviceService = createDeviceService({ db, devices, now });
     const ctx: AppContext = {
       db,
       organizations,
@@ -118,7 +124,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         lockout: { ...DEFAULT_LOCKOUT, ...options.lockout },
         now,
       }),
+      devices,
+      deviceService,
       authenticate: createAuthenticate({ sessions, users, organizations }),
+      authenticateDevice: createAuthenticateDevice({ devices: deviceService }),
       loginRateLimit: options.loginRateLimit ?? DEFAULT_LOGIN_RATE_LIMIT,
     };
 
@@ -127,6 +136,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await bootstrapIfEmpty({ db, organizations, users, hasher, now, admin: options.admin ?? {} }),
     );
     app.decorateRequest('auth', null);
+    app.decorateRequest('device', null);
     app.addSchema(errorBodySchema);
     registerErrorHandling(app);
     await registerSecurityHeaders(app);
@@ -144,6 +154,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(meRoutes, { prefix: '/api/v1', ctx });
     await app.register(organizationRoutes, { prefix: '/api/v1/organizations', ctx });
     await app.register(userRoutes, { prefix: '/api/v1/users', ctx });
+    await app.register(deviceRoutes, { prefix: '/api/v1/devices', ctx });
     return app;
   } catch (err) {
     await app.close();

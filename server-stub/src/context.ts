@@ -1,9 +1,11 @@
 // The composition root's product: every repository and service a route may use.
 import type { Database } from 'better-sqlite3';
 import type { onRequestAsyncHookHandler } from 'fastify';
+import type { DevicesRepository } from './repositories/devices-repository.js';
 import type { OrganizationsRepository } from './repositories/organizations-repository.js';
 import type { UsersRepository } from './repositories/users-repository.js';
 import type { AuthService } from './services/auth-service.js';
+import type { DeviceService } from './services/device-service.js';
 import type { PasswordHasher } from './services/password-hasher.js';
 import type { SessionService, SessionTimeouts } from './services/session-service.js';
 import type { UserService } from './services/user-service.js';
@@ -18,7 +20,11 @@ export interface AppContext {
   sessions: SessionService;
   userService: UserService;
   sessionTimeouts: SessionTimeouts;
+  devices: DevicesRepository;
+  deviceService: DeviceService;
   authenticate: onRequestAsyncHookHandler;
+  /** Admits only a request carrying a live device token (`Authorization: Device <token>`). */
+  authenticateDevice: onRequestAsyncHookHandler;
   loginRateLimit: { max: number; timeWindowMs: number };
   now: () => number;
 }

@@ -1,6 +1,8 @@
 // Stored records -> wire views: the one place that decides which fields leave the server.
+import type { Device } from './repositories/devices-repository.js';
 import type { Organization } from './repositories/organizations-repository.js';
 import type { User } from './repositories/users-repository.js';
+import type { DeviceView } from './schemas/devices.js';
 import type { OrganizationView } from './schemas/organizations.js';
 import type { UserView } from './schemas/users.js';
 
@@ -11,5 +13,19 @@ export function toUserView(u: User): UserView {
 
 /** The public face of an organization. */
 export function toOrganizationView(o: Organization): OrganizationView {
-  return { id: o.id, parentId: o.parentId, kind: o.kind, name: o.name };
+  return { id: o.id, parentId: o.parentId, kind: o.kind, name: o.name, maxDevices: o.maxDevices };
+}
+
+/** The public face of a device: never its token hash. */
+export function toDeviceView(d: Device): DeviceView {
+  return {
+    id: d.id,
+    organizationId: d.organizationId,
+    kind: d.kind,
+    serialNumber: d.serialNumber,
+    hostName: d.hostName,
+    ipAddress: d.ipAddress,
+    createdAt: new Date(d.createdAt).toISOString(),
+    revokedAt: d.revokedAt === null ? null : new Date(d.revokedAt).toISOString(),
+  };
 }

@@ -57,6 +57,31 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX sessions_user ON sessions(user_id);
     `,
   },
+  {
+    version: 2,
+    name: 'licence data, devices',
+    sql: `
+      -- Licence data of a customer: how many devices may be registered at once (null for providers).
+      ALTER TABLE organizations ADD COLUMN max_devices INTEGER
+        CHECK (max_devices IS NULL OR max_devices BETWEEN 0 AND 100000);
+      UPDATE organizations SET max_devices = 10 WHERE kind = 'customer';
+
+      CREATE TABLE devices (
+        id TEXT PRIMARY KEY,
+        organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE RESTRICT,
+        kind TEXT NOT NULL CHECK (kind IN ('mfp', 'desktop')),
+        serial_number TEXT,
+        host_name TEXT NOT NULL,
+        ip_address TEXT,
+        -- Only the SHA-256 of the device token; the token itself is shown once at registration.
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        revoked_at INTEGER,
+        CHECK (kind = 'desktop' OR (serial_number IS NOT NULL AND ip_address IS NOT NULL))
+      );
+      CREATE INDEX devices_organization ON devices(organization_id);
+    `,
+  },
 ];
 
 /** Thrown when the database was written by a newer server than this one. */

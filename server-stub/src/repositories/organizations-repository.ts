@@ -11,6 +11,8 @@ export interface Organization {
   kind: OrganizationKind;
   name: string;
   createdAt: number;
+  /** Licence data of a customer: the most devices registered at once; null for providers. */
+  maxDevices: number | null;
 }
 
 interface OrganizationRow {
@@ -19,6 +21,7 @@ interface OrganizationRow {
   kind: OrganizationKind;
   name: string;
   created_at: number;
+  max_devices: number | null;
 }
 
 const toOrganization = (r: OrganizationRow): Organization => ({
@@ -27,6 +30,7 @@ const toOrganization = (r: OrganizationRow): Organization => ({
   kind: r.kind,
   name: r.name,
   createdAt: r.created_at,
+  maxDevices: r.max_devices,
 });
 
 /** Organization storage over one SQLite connection. */
@@ -37,7 +41,11 @@ export function createOrganizationsRepository(db: Database) {
   const byId = db.prepare<[string], OrganizationRow>('SELECT * FROM organizations WHERE id = ?');
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM organizations');
   const insert = db.prepare<[OrganizationRow]>(
-    'INSERT INTO organizations (id, parent_id, kind, name, created_at) VALUES (@id, @parent_id, @kind, @name, @created_at)',
+    `INSERT INTO organizations (id, parent_id, kind, name, created_at, max_devices)
+      VALUES (@id, @parent_id, @kind, @name, @created_at, @max_devices)`,
+  );
+  const update = db.prepare<[{ id: string; name: string; max_devices: number | null }]>(
+    'UPDATE organizations SET name = @name, max_devices = @max_devices WHERE id = @id',
   );
   const children = db.prepare<[string], OrganizationRow>(
     'SELECT * FROM organizations WHERE parent_id = ? ORDER BY name, id',
@@ -54,14 +62,19 @@ export function createOrganizationsRepository(db: Database) {
       return count.get()?.n ?? 0;
     },
     /** Inserts an organization; the database refuses a second root or a customer as parent. */
-    insert(org: Organization): void {
+    insert(org: Omit<Organization, 'maxDevices'> & { maxDevices?: number | null }): void {
       insert.run({
         id: org.id,
         parent_id: org.parentId,
         kind: org.kind,
         name: org.name,
         created_at: org.createdAt,
+        max_devices: org.maxDevices ?? null,
       });
+    },
+    /** Changes the name and licence data of an organization. */
+    update(id: string, changes: { name: string; maxDevices: number | null }): void {
+      update.run({ id, name: changes.name, max_devices: changes.maxDevices });
     },
     /** The direct children of an organization, by name. */
     listChildren(parentId: string): Organization[] {

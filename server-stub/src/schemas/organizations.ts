@@ -8,18 +8,26 @@ export interface OrganizationView {
   parentId: string | null;
   kind: 'provider' | 'customer';
   name: string;
+  /** Licence data: the most devices a customer may register at once; null for providers. */
+  maxDevices: number | null;
 }
+
+/** The licence a new customer gets when its provider names none. */
+export const DEFAULT_MAX_DEVICES = 10;
+
+const maxDevicesSchema = { type: 'integer', minimum: 0, maximum: 100000 } as const;
 
 /** JSON schema of OrganizationView. */
 export const organizationViewSchema = {
   type: 'object',
-  required: ['id', 'parentId', 'kind', 'name'],
+  required: ['id', 'parentId', 'kind', 'name', 'maxDevices'],
   additionalProperties: false,
   properties: {
     id: { type: 'string' },
     parentId: { type: ['string', 'null'] },
     kind: { type: 'string', enum: ['provider', 'customer'] },
     name: { type: 'string' },
+    maxDevices: { type: ['integer', 'null'] },
   },
 } as const;
 
@@ -27,6 +35,15 @@ export const organizationViewSchema = {
 export interface CreateOrganizationBody {
   kind: 'provider' | 'customer';
   name: string;
+  /** Customers only; DEFAULT_MAX_DEVICES when left out. */
+  maxDevices?: number;
+}
+
+/** PATCH /api/v1/organizations/:id body: what the parent provider may change. */
+export interface UpdateOrganizationBody {
+  name?: string;
+  /** Customers only. */
+  maxDevices?: number;
 }
 
 /** Route schema of POST /api/v1/organizations. */
@@ -41,6 +58,7 @@ export const createOrganizationSchema = {
     properties: {
       kind: { type: 'string', enum: ['provider', 'customer'] },
       name: { type: 'string', minLength: 1, maxLength: 200 },
+      maxDevices: maxDevicesSchema,
     },
   },
   response: { 201: organizationViewSchema, 400: errorRef, 401: errorRef, 403: errorRef },
@@ -82,6 +100,25 @@ export const getOrganizationSchema = {
   security: [{ bearerAuth: [] }],
   params: idParams,
   response: { 200: organizationViewSchema, 401: errorRef, 404: errorRef },
+} as const;
+
+/** Route schema of PATCH /api/v1/organizations/:id. */
+export const updateOrganizationSchema = {
+  tags: ['organizations'],
+  summary: 'Rename a direct child organization or change its licence data',
+  security: [{ bearerAuth: [] }],
+  params: idParams,
+  body: {
+    type: 'object',
+    additionalProperties: false,
+    // Not minProperties: unknown properties are stripped first, so `{ extra: 1 }` would pass it.
+    anyOf: [{ required: ['name'] }, { required: ['maxDevices'] }],
+    properties: {
+      name: { type: 'string', minLength: 1, maxLength: 200 },
+      maxDevices: maxDevicesSchema,
+    },
+  },
+  response: { 200: organizationViewSchema, 400: errorRef, 401: errorRef, 404: errorRef },
 } as const;
 
 /** Route schema of POST /api/v1/organizations/:id/admins. */

@@ -8,6 +8,7 @@ export type Permission =
   | 'organizations.read' // see an organization by name
   | 'organizations.create' // create a child organization
   | 'organizations.create-admin' // create the first admin of a child organization
+  | 'organizations.update' // rename a child organization, set its licence data
   | 'users.read' // list and read the users of a customer organization
   | 'users.create' // create users in a customer organization
   | 'users.quota' // change print quota settings of users (print manager)
@@ -26,6 +27,7 @@ export const POLICY: Readonly<Record<Role, Readonly<Partial<Record<Permission, R
     'organizations.read': 'own-and-children',
     'organizations.create': 'own',
     'organizations.create-admin': 'children',
+    'organizations.update': 'children',
     'devices.read': 'children',
     'devices.manage': 'children',
   },
@@ -60,7 +62,10 @@ export const POLICY: Readonly<Record<Role, Readonly<Partial<Record<Permission, R
 export type Relation = 'own' | 'child' | 'other';
 
 /** The relation of `target` to the caller's organization (deeper descendants count as `other`). */
-export function relationTo(callerOrganizationId: string, target: Organization): Relation {
+export function relationTo(
+  callerOrganizationId: string,
+  target: Pick<Organization, 'id' | 'parentId'>,
+): Relation {
   if (target.id === callerOrganizationId) return 'own';
   if (target.parentId === callerOrganizationId) return 'child';
   return 'other';

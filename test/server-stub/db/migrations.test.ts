@@ -45,6 +45,30 @@ describe('database migrations', () => {
     assert.equal(db.prepare('SELECT count(*) FROM schema_migrations WHERE version = 1001').pluck().get(), 0);
   });
 
+  it('gives customers of a version-1 database the default licence of 10 devices, and providers none', (t) => {
+    const db = new BetterSqlite3(':memory:');
+    t.after(() => db.close());
+    runMigrations(
+      db,
+      migrations.filter((m) => m.version === 1),
+    );
+    db.exec(`INSERT INTO organizations (id, parent_id, kind, name, created_at) VALUES
+      ('root', NULL, 'provider', 'Root', 0), ('c', 'root', 'customer', 'C', 0)`);
+    assert.deepEqual(runMigrations(db), [2]);
+    const rows = db.prepare('SELECT id, max_devices AS m FROM organizations ORDER BY id').all();
+    assert.deepEqual(rows, [
+      { id: 'c', m: 10 },
+      { id: 'root', m: null },
+    ]);
+    // The schema itself refuses an MFP without serial number or IP.
+    assert.throws(
+      () =>
+        db.exec(`INSERT INTO devices (id, organization_id, kind, host_name, token_hash, created_at)
+          VALUES ('d', 'c', 'mfp', 'h', 'x', 0)`),
+      /CHECK constraint failed/,
+    );
+  });
+
   it('refuses a database written by a newer server', (t) => {
     const db = new BetterSqlite3(':memory:');
     t.after(() => db.close());

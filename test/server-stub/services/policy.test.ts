@@ -29,6 +29,10 @@ const TABLE: [Permission, 'own' | 'child', boolean[]][] = [
   ['organizations.create', 'own', [true, false, false, false, false]],
   ['organizations.create-admin', 'child', [true, false, false, false, false]],
   ['organizations.create-admin', 'own', [false, false, false, false, false]],
+  // Licence data of a child customer is set by its parent's provider admin, never by the customer.
+  ['organizations.update', 'child', [true, false, false, false, false]],
+  ['organizations.update', 'own', [false, false, false, false, false]],
+  ['devices.manage', 'own', [false, false, true, false, false]],
 ];
 
 describe('access policy (Table 2-1)', () => {

@@ -2,18 +2,27 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../../../context.js';
-import { forbidden, notFound } from '../../../errors.js';
+import { forbidden, HttpError, notFound } from '../../../errors.js';
 import { callerOf } from '../../../plugins/authenticate.js';
 import {
   createOrganizationAdminSchema,
   createOrganizationSchema,
+  DEFAULT_MAX_DEVICES,
   getOrganizationSchema,
   listOrganizationsSchema,
+  updateOrganizationSchema,
 } from '../../../schemas/organizations.js';
-import type { CreateOrganizationBody, OrganizationParams } from '../../../schemas/organizations.js';
+import type {
+  CreateOrganizationBody,
+  OrganizationParams,
+  UpdateOrganizationBody,
+} from '../../../schemas/organizations.js';
 import type { LoginBody } from '../../../schemas/auth.js';
 import { permits, relationTo } from '../../../services/policy.js';
 import { toOrganizationView, toUserView } from '../../../views.js';
+
+const licenceOnlyForCustomers = () =>
+  new HttpError(400, 'bad_request', 'Only a customer organization has a device licence (maxDevices).');
 
 /** Organization routes. */
 const organizationRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -26,12 +35,15 @@ const organizationRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
       const { user, organization } = callerOf(request);
       if (!permits(user.role, 'organizations.create', 'own') || organization.kind !== 'provider')
         throw forbidden();
+      const { kind, name, maxDevices } = request.body;
+      if (kind !== 'customer' && maxDevices !== undefined) throw licenceOnlyForCustomers();
       const created = {
         id: randomUUID(),
         parentId: organization.id,
-        kind: request.body.kind,
-        name: request.body.name,
+        kind,
+        name,
         createdAt: ctx.now(),
+        maxDevices: kind === 'customer' ? (maxDevices ?? DEFAULT_MAX_DEVICES) : null,
       };
       ctx.organizations.insert(created);
       return reply.code(201).send(toOrganizationView(created));
@@ -53,6 +65,23 @@ const organizationRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
     }
     return toOrganizationView(target);
   });
+
+  app.patch<{ Params: OrganizationParams; Body: UpdateOrganizationBody }>(
+    '/:id',
+    { schema: updateOrganizationSchema },
+    async (request) => {
+      const { user, organization } = callerOf(request);
+      const target = ctx.organizations.findById(request.params.id);
+      if (!target || !permits(user.role, 'organizations.update', relationTo(organization.id, target))) {
+        throw notFound('organization');
+      }
+      const { name, maxDevices } = request.body;
+      if (target.kind !== 'customer' && maxDevices !== undefined) throw licenceOnlyForCustomers();
+      const updated = { ...target, name: name ?? target.name, maxDevices: maxDevices ?? target.maxDevices };
+      ctx.organizations.update(target.id, updated);
+      return toOrganizationView(updated);
+    },
+  );
 
   app.post<{ Params: OrganizationParams; Body: LoginBody }>(
     '/:id/admins',
