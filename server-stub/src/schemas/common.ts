@@ -25,3 +25,11 @@ export const errorRef = { $ref: 'ErrorBody#' } as const;
 
 /** Error responses that every authenticated route may give. */
 export const authErrorResponses = { 401: errorRef, 404: errorRef, 400: errorRef } as const;
+
+/** `:id` of the routes that name one record (an opaque id, never a path). */
+export const idParamsSchema = {
+  type: 'object',
+  required: ['id'],
+  additionalProperties: false,
+  properties: { id: { type: 'string', minLength: 1, maxLength: 64 } },
+} as const;

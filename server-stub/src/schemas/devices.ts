@@ -1,5 +1,5 @@
 // Wire types of devices (whitepaper section 6): MFPs and desktop clients of a customer organization.
-import { errorRef } from './common.js';
+import { errorRef, idParamsSchema } from './common.js';
 
 /** What kind of client a device is. */
 export type DeviceKind = 'mfp' | 'desktop';
@@ -123,19 +123,12 @@ export interface DeviceParams {
   id: string;
 }
 
-const idParams = {
-  type: 'object',
-  required: ['id'],
-  additionalProperties: false,
-  properties: { id: { type: 'string', minLength: 1, maxLength: 64 } },
-} as const;
-
 /** Route schema of GET /api/v1/devices/:id. */
 export const getDeviceSchema = {
   tags: ['devices'],
   summary: 'One device the caller may see',
   security: [{ bearerAuth: [] }],
-  params: idParams,
+  params: idParamsSchema,
   response: { 200: deviceViewSchema, 401: errorRef, 404: errorRef },
 } as const;
 
@@ -144,7 +137,7 @@ export const revokeDeviceSchema = {
   tags: ['devices'],
   summary: 'Revoke the token of a device at once (idempotent)',
   security: [{ bearerAuth: [] }],
-  params: idParams,
+  params: idParamsSchema,
   response: { 200: deviceViewSchema, 401: errorRef, 404: errorRef },
 } as const;
 

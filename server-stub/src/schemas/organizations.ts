@@ -1,5 +1,5 @@
 // Wire types of organizations.
-import { errorRef } from './common.js';
+import { errorRef, idParamsSchema } from './common.js';
 import { userViewSchema } from './users.js';
 
 /** An organization as the API shows it. */
@@ -86,19 +86,12 @@ export interface OrganizationParams {
   id: string;
 }
 
-const idParams = {
-  type: 'object',
-  required: ['id'],
-  additionalProperties: false,
-  properties: { id: { type: 'string', minLength: 1, maxLength: 64 } },
-} as const;
-
 /** Route schema of GET /api/v1/organizations/:id. */
 export const getOrganizationSchema = {
   tags: ['organizations'],
   summary: "The caller's own organization or one of its direct children",
   security: [{ bearerAuth: [] }],
-  params: idParams,
+  params: idParamsSchema,
   response: { 200: organizationViewSchema, 401: errorRef, 404: errorRef },
 } as const;
 
@@ -107,7 +100,7 @@ export const updateOrganizationSchema = {
   tags: ['organizations'],
   summary: 'Rename a direct child organization or change its licence data',
   security: [{ bearerAuth: [] }],
-  params: idParams,
+  params: idParamsSchema,
   body: {
     type: 'object',
     additionalProperties: false,
@@ -126,7 +119,7 @@ export const createOrganizationAdminSchema = {
   tags: ['organizations'],
   summary: 'Create an admin of a direct child organization',
   security: [{ bearerAuth: [] }],
-  params: idParams,
+  params: idParamsSchema,
   body: {
     type: 'object',
     required: ['username', 'password'],

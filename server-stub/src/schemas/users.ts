@@ -1,5 +1,5 @@
 // Wire types of users.
-import { errorRef } from './common.js';
+import { errorRef, idParamsSchema } from './common.js';
 
 /** The five user types of whitepaper Table 2-1. */
 export const ROLES = [
@@ -93,11 +93,6 @@ export const getUserSchema = {
   tags: ['users'],
   summary: 'One user: the caller, or a user the caller may see',
   security: [{ bearerAuth: [] }],
-  params: {
-    type: 'object',
-    required: ['id'],
-    additionalProperties: false,
-    properties: { id: { type: 'string', minLength: 1, maxLength: 64 } },
-  },
+  params: idParamsSchema,
   response: { 200: userViewSchema, 401: errorRef, 404: errorRef },
 } as const;
