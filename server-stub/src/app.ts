@@ -10,6 +10,7 @@ import { createAuthenticateDevice } from './plugins/authenticate-device.js';
 import { registerErrorHandling } from './plugins/error-handler.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
+import { registerValidation } from './plugins/validation.js';
 import { createDevicesRepository } from './repositories/devices-repository.js';
 import { createOrganizationsRepository } from './repositories/organizations-repository.js';
 import { createSessionsRepository } from './repositories/sessions-repository.js';
@@ -138,6 +139,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     app.decorateRequest('auth', null);
     app.decorateRequest('device', null);
     app.addSchema(errorBodySchema);
+    registerValidation(app);
     registerErrorHandling(app);
     await registerSecurityHeaders(app);
     await app.register(rateLimit, {
