@@ -21,6 +21,7 @@ import meRoutes from './routes/api/me/index.js';
 import organizationRoutes from './routes/api/organizations/index.js';
 import userRoutes from './routes/api/users/index.js';
 import { errorBodySchema } from './schemas/common.js';
+import { createAccountAdmin } from './services/account-admin.js';
 import { createAuthService, DEFAULT_LOCKOUT } from './services/auth-service.js';
 import type { LockoutPolicy } from './services/auth-service.js';
 import { bootstrapIfEmpty } from './services/bootstrap.js';
@@ -116,6 +117,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       hasher,
       sessions,
       userService: createUserService({ users, hasher, now }),
+      accountAdmin: createAccountAdmin({ users, organizations, sessions }),
       sessionTimeouts,
       now,
       auth: createAuthService({

@@ -4,6 +4,7 @@ import type { onRequestAsyncHookHandler } from 'fastify';
 import type { DevicesRepository } from './repositories/devices-repository.js';
 import type { OrganizationsRepository } from './repositories/organizations-repository.js';
 import type { UsersRepository } from './repositories/users-repository.js';
+import type { AccountAdmin } from './services/account-admin.js';
 import type { AuthService } from './services/auth-service.js';
 import type { DeviceService } from './services/device-service.js';
 import type { PasswordHasher } from './services/password-hasher.js';
@@ -19,6 +20,7 @@ export interface AppContext {
   auth: AuthService;
   sessions: SessionService;
   userService: UserService;
+  accountAdmin: AccountAdmin;
   sessionTimeouts: SessionTimeouts;
   devices: DevicesRepository;
   deviceService: DeviceService;

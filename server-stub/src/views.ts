@@ -6,9 +6,17 @@ import type { DeviceView } from './schemas/devices.js';
 import type { OrganizationView } from './schemas/organizations.js';
 import type { UserView } from './schemas/users.js';
 
-/** The public face of a user. */
-export function toUserView(u: User): UserView {
-  return { id: u.id, username: u.username, role: u.role, organizationId: u.organizationId };
+/** The public face of a user; given the time, a lockout that has run out shows as none. */
+export function toUserView(u: User, now?: number): UserView {
+  const locked = u.lockedUntil !== null && (now === undefined || u.lockedUntil > now);
+  return {
+    id: u.id,
+    username: u.username,
+    role: u.role,
+    organizationId: u.organizationId,
+    disabled: u.disabled,
+    lockedUntil: locked && u.lockedUntil !== null ? new Date(u.lockedUntil).toISOString() : null,
+  };
 }
 
 /** The public face of an organization. */

@@ -55,6 +55,9 @@ export function createUsersRepository(db: Database) {
   const setLoginState = db.prepare<[number, number | null, string]>(
     'UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?',
   );
+  const setRole = db.prepare<[Role, string]>('UPDATE users SET role = ? WHERE id = ?');
+  const setDisabled = db.prepare<[number, string]>('UPDATE users SET disabled = ? WHERE id = ?');
+  const remove = db.prepare<[string]>('DELETE FROM users WHERE id = ?');
 
   return {
     /** The user with this id, or undefined. */
@@ -87,6 +90,18 @@ export function createUsersRepository(db: Database) {
     /** Stores the consecutive-failure count and the lock expiry (null: not locked). */
     setLoginState(id: string, failedLogins: number, lockedUntil: number | null): void {
       setLoginState.run(failedLogins, lockedUntil, id);
+    },
+    /** Gives the user another role. */
+    setRole(id: string, role: Role): void {
+      setRole.run(role, id);
+    },
+    /** Disables or enables the account (a disabled user cannot log in and has no live session). */
+    setDisabled(id: string, disabled: boolean): void {
+      setDisabled.run(disabled ? 1 : 0, id);
+    },
+    /** Deletes the user; foreign keys with ON DELETE CASCADE remove sessions, PIN, cards and the like. */
+    delete(id: string): boolean {
+      return remove.run(id).changes === 1;
     },
   };
 }

@@ -16,35 +16,49 @@ export type Role = (typeof ROLES)[number];
 /** Login names: 1 to 64 ASCII letters, digits and . _ @ - (so they are unambiguous and case-folded). */
 export const USERNAME_PATTERN = /^[A-Za-z0-9._@-]{1,64}$/;
 
-/** A user as the API shows it: never a hash, a failure count or a lock. */
+/** A user as the API shows it: never a hash or a failure count. */
 export interface UserView {
   id: string;
   username: string;
   role: Role;
   organizationId: string;
+  /** A disabled account cannot log in. */
+  disabled: boolean;
+  /** ISO 8601 end of a lockout in force, else null. */
+  lockedUntil: string | null;
 }
 
 /** JSON schema of UserView. */
 export const userViewSchema = {
   type: 'object',
-  required: ['id', 'username', 'role', 'organizationId'],
+  required: ['id', 'username', 'role', 'organizationId', 'disabled', 'lockedUntil'],
   additionalProperties: false,
   properties: {
     id: { type: 'string' },
     username: { type: 'string' },
     role: { type: 'string', enum: [...ROLES] },
     organizationId: { type: 'string' },
+    disabled: { type: 'boolean' },
+    lockedUntil: { type: ['string', 'null'], format: 'date-time' },
   },
 } as const;
 
-/** Roles a customer admin may give to users of its organization. */
+/** The roles of a customer organization (given by its customer admins). */
 export const CUSTOMER_ROLES = ['customer_admin', 'customer_user', 'print_manager'] as const;
+
+/** The roles of a provider organization (given by its provider admins). */
+export const PROVIDER_ROLES = ['provider_admin', 'provider_support'] as const;
 
 /** POST /api/v1/users body. */
 export interface CreateUserBody {
   username: string;
   password: string;
-  role: (typeof CUSTOMER_ROLES)[number];
+  role: Role;
+}
+
+/** PATCH /api/v1/users/:id body. */
+export interface UpdateUserBody {
+  role: Role;
 }
 
 /** Params with a user id. */
@@ -55,7 +69,7 @@ export interface UserParams {
 /** Route schema of POST /api/v1/users (a user in the caller's customer organization). */
 export const createUserSchema = {
   tags: ['users'],
-  summary: "Create a user in the caller's customer organization",
+  summary: "Create a user in the caller's organization",
   security: [{ bearerAuth: [] }],
   body: {
     type: 'object',
@@ -65,7 +79,8 @@ export const createUserSchema = {
       username: { type: 'string', pattern: '^[A-Za-z0-9._@-]{1,64}$' },
       // The policy (not the schema) judges the password, so its message can name the failed rule.
       password: { type: 'string', minLength: 1, maxLength: 1024 },
-      role: { type: 'string', enum: [...CUSTOMER_ROLES] },
+      // Which roles exist depends on the organization's kind: the route checks it with a clear message.
+      role: { type: 'string', enum: [...ROLES] },
     },
   },
   response: { 201: userViewSchema, 400: errorRef, 401: errorRef, 403: errorRef, 409: errorRef },
@@ -95,4 +110,41 @@ export const getUserSchema = {
   security: [{ bearerAuth: [] }],
   params: idParamsSchema,
   response: { 200: userViewSchema, 401: errorRef, 404: errorRef },
+} as const;
+
+/** Responses of the routes that change one account. */
+const manageResponses = { 200: userViewSchema, 400: errorRef, 401: errorRef, 403: errorRef, 404: errorRef };
+
+/** Route schema of PATCH /api/v1/users/:id (another user's role). */
+export const updateUserSchema = {
+  tags: ['users'],
+  summary: "Give another user of the caller's organization another role",
+  security: [{ bearerAuth: [] }],
+  params: idParamsSchema,
+  body: {
+    type: 'object',
+    required: ['role'],
+    additionalProperties: false,
+    properties: { role: { type: 'string', enum: [...ROLES] } },
+  },
+  response: manageResponses,
+} as const;
+
+/** Route schema of the POST /api/v1/users/:id/{unlock,disable,enable} actions. */
+export const userActionSchema = (summary: string) =>
+  ({
+    tags: ['users'],
+    summary,
+    security: [{ bearerAuth: [] }],
+    params: idParamsSchema,
+    response: manageResponses,
+  }) as const;
+
+/** Route schema of DELETE /api/v1/users/:id. */
+export const deleteUserSchema = {
+  tags: ['users'],
+  summary: 'Delete another account with its sessions, PIN and ID cards',
+  security: [{ bearerAuth: [] }],
+  params: idParamsSchema,
+  response: { 204: { type: 'null' }, 401: errorRef, 403: errorRef, 404: errorRef },
 } as const;

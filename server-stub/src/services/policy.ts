@@ -9,8 +9,9 @@ export type Permission =
   | 'organizations.create' // create a child organization
   | 'organizations.create-admin' // create the first admin of a child organization
   | 'organizations.update' // rename a child organization, set its licence data
-  | 'users.read' // list and read the users of a customer organization
-  | 'users.create' // create users in a customer organization
+  | 'users.read' // list and read the users of an organization (customer admins: theirs; provider admins: their colleagues)
+  | 'users.create' // create users in the caller's organization
+  | 'users.manage' // change role, unlock, disable, enable, delete others of the caller's organization
   | 'users.quota' // change print quota settings of users (print manager)
   | 'devices.read'
   | 'devices.manage'
@@ -28,6 +29,9 @@ export const POLICY: Readonly<Record<Role, Readonly<Partial<Record<Permission, R
     'organizations.create': 'own',
     'organizations.create-admin': 'children',
     'organizations.update': 'children',
+    'users.read': 'own',
+    'users.create': 'own',
+    'users.manage': 'own',
     'devices.read': 'children',
     'devices.manage': 'children',
   },
@@ -39,6 +43,7 @@ export const POLICY: Readonly<Record<Role, Readonly<Partial<Record<Permission, R
     'organizations.read': 'own',
     'users.read': 'own',
     'users.create': 'own',
+    'users.manage': 'own',
     'devices.read': 'own',
     'devices.manage': 'own',
     'reports.customer': 'own',

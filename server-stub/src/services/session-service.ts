@@ -57,5 +57,9 @@ export function createSessionService(deps: {
     revoke(tokenHash: string): void {
       sessions.delete(tokenHash);
     },
+    /** Ends every session of a user at once (disabled, deleted, or given another role). */
+    revokeAllOf(userId: string): void {
+      sessions.deleteForUser(userId);
+    },
   };
 }

@@ -9,11 +9,15 @@ import type { Role } from '../../../server-stub/src/schemas/users.js';
 // Each row: permission, relation, then the expected verdict for each role in ROLES order
 // (provider_admin, provider_support, customer_admin, customer_user, print_manager).
 const TABLE: [Permission, 'own' | 'child', boolean[]][] = [
-  // "Users of customer organization": customer admin only; print manager for quota settings only.
-  ['users.read', 'own', [false, false, true, false, true]],
-  ['users.create', 'own', [false, false, true, false, false]],
+  // "Users of customer organization": customer admin only; print manager for quota settings only. A
+  // provider admin manages the accounts of its own provider organization ...
+  ['users.read', 'own', [true, false, true, false, true]],
+  ['users.create', 'own', [true, false, true, false, false]],
+  ['users.manage', 'own', [true, false, true, false, false]],
   ['users.quota', 'own', [false, false, false, false, true]],
   ['users.read', 'child', [false, false, false, false, false]],
+  // ... and never the users of a child organization.
+  ['users.manage', 'child', [false, false, false, false, false]],
   // "Devices of customer organization": providers (of their children) and the customer admin.
   ['devices.read', 'child', [true, true, false, false, false]],
   ['devices.read', 'own', [false, false, true, false, false]],

@@ -61,7 +61,7 @@ describe('/api/v1/users', () => {
     assert.equal(res.statusCode, 400);
   });
 
-  it('does not let a customer user or a provider admin create users or list customer users', async (t) => {
+  it('does not let a customer user create or list users, nor a provider admin reach customer users', async (t) => {
     const { app } = await buildTestApp(t);
     const tenants = await buildTenants(app);
     await createUser(app, tenants.customerA.adminToken, {
@@ -70,14 +70,26 @@ describe('/api/v1/users', () => {
       role: 'customer_user',
     });
     const userToken = await tokenFor(app, 'user1', PASSWORD);
-    for (const token of [userToken, tenants.root.token, tenants.salesB.token]) {
-      const created = await createUser(app, token, {
-        username: 'x1',
-        password: PASSWORD,
-        role: 'customer_user',
-      });
-      assert.equal(created.statusCode, 403);
-      assert.equal((await app.inject({ url: '/api/v1/users', headers: bearer(token) })).statusCode, 403);
+    const created = await createUser(app, userToken, {
+      username: 'x1',
+      password: PASSWORD,
+      role: 'customer_user',
+    });
+    assert.equal(created.statusCode, 403);
+    assert.equal((await app.inject({ url: '/api/v1/users', headers: bearer(userToken) })).statusCode, 403);
+    for (const token of [tenants.root.token, tenants.salesB.token]) {
+      // A provider organization has no customer roles ...
+      const res = await createUser(app, token, { username: 'x1', password: PASSWORD, role: 'customer_user' });
+      assert.equal(res.statusCode, 400);
+      assert.match((res.json() as { message: string }).message, /provider_admin, provider_support/);
+      // ... and its admins list their colleagues only, never a customer's users.
+      const list = await app.inject({ url: '/api/v1/users', headers: bearer(token) });
+      assert.equal(list.statusCode, 200);
+      const names = (list.json() as { users: { username: string }[] }).users.map((u) => u.username);
+      assert.ok(
+        !names.includes('user1') && !names.includes('admin-a') && !names.includes('admin-c'),
+        names.join(),
+      );
     }
   });
 
