@@ -101,6 +101,25 @@ export const registerDeviceSchema = {
   },
 } as const;
 
+/** POST /api/v1/devices/desktop body. */
+export interface RegisterDesktopBody {
+  hostName: string;
+}
+
+/** Route schema of POST /api/v1/devices/desktop (the desktop client registering itself at first login). */
+export const registerDesktopSchema = {
+  tags: ['devices'],
+  summary: "Register the caller's desktop client in the caller's customer organization",
+  security: [{ bearerAuth: [] }],
+  body: {
+    type: 'object',
+    required: ['hostName'],
+    additionalProperties: false,
+    properties: { hostName },
+  },
+  response: registerDeviceSchema.response,
+} as const;
+
 /** Route schema of GET /api/v1/devices. */
 export const listDevicesSchema = {
   tags: ['devices'],

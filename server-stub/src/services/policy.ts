@@ -15,6 +15,7 @@ export type Permission =
   | 'users.quota' // change print quota settings of users (print manager)
   | 'devices.read'
   | 'devices.manage'
+  | 'devices.register-desktop' // a user registers the desktop client it logs in on (within the licence)
   | 'reports.customer' // user, user-group and device reports of the organization
   | 'reports.own' // the caller's own print and scan log
   | 'jobs.own'; // the caller's own print and scan jobs
@@ -41,6 +42,7 @@ export const POLICY: Readonly<Record<Role, Readonly<Partial<Record<Permission, R
   },
   customer_admin: {
     'organizations.read': 'own',
+    'devices.register-desktop': 'own',
     'users.read': 'own',
     'users.create': 'own',
     'users.manage': 'own',
@@ -52,11 +54,13 @@ export const POLICY: Readonly<Record<Role, Readonly<Partial<Record<Permission, R
   },
   customer_user: {
     'organizations.read': 'own',
+    'devices.register-desktop': 'own',
     'reports.own': 'self',
     'jobs.own': 'self',
   },
   print_manager: {
     'organizations.read': 'own',
+    'devices.register-desktop': 'own',
     'users.read': 'own',
     'users.quota': 'own',
     'jobs.own': 'self',

@@ -37,6 +37,9 @@ const TABLE: [Permission, 'own' | 'child', boolean[]][] = [
   ['organizations.update', 'child', [true, false, false, false, false]],
   ['organizations.update', 'own', [false, false, false, false, false]],
   ['devices.manage', 'own', [false, false, true, false, false]],
+  // The desktop client registers itself at the first login of any user of a customer.
+  ['devices.register-desktop', 'own', [false, false, true, true, true]],
+  ['devices.register-desktop', 'child', [false, false, false, false, false]],
 ];
 
 describe('access policy (Table 2-1)', () => {

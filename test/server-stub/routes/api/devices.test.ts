@@ -205,6 +205,36 @@ describe('/api/v1/devices', () => {
     assert.equal((await register(app, tenants.customerA.adminToken, DESKTOP)).statusCode, 409);
   });
 
+  it('lets any user of a customer register its desktop client within the licence, and no provider', async (t) => {
+    const { app } = await buildTestApp(t);
+    const tenants = await buildTenants(app);
+    await app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: bearer(tenants.customerA.adminToken),
+      payload: { username: 'user1', password: PASSWORD, role: 'customer_user' },
+    });
+    const userToken = await tokenFor(app, 'user1', PASSWORD);
+    const desktop = (token: string, payload: object = { hostName: 'pc-user1' }) =>
+      app.inject({ method: 'POST', url: '/api/v1/devices/desktop', headers: bearer(token), payload });
+    const res = await desktop(userToken);
+    assert.equal(res.statusCode, 201, res.body);
+    const body = res.json() as Registered;
+    assert.equal(body.device.kind, 'desktop');
+    assert.equal(body.device.organizationId, tenants.customerA.orgId);
+    const self = await app.inject({ url: '/api/v1/devices/self', headers: deviceAuth(body.token) });
+    assert.equal(self.statusCode, 200);
+    // Only the host name: an MFP cannot be smuggled in through this route.
+    assert.equal((await desktop(userToken, { hostName: 'x', kind: 'mfp' })).statusCode, 400);
+    for (const token of [tenants.root.token, tenants.salesB.token])
+      assert.equal((await desktop(token)).statusCode, 403);
+    // The licence counts these too.
+    assert.equal((await setLicence(app, tenants, tenants.customerA.orgId, 1)).statusCode, 200);
+    const full = await desktop(userToken, { hostName: 'pc-2' });
+    assert.equal(full.statusCode, 409);
+    assert.equal((full.json() as { error: string }).error, 'device_limit_reached');
+  });
+
   it('validates the body: an MFP needs serial number, host name and IP; a desktop its host name', async (t) => {
     const { app } = await buildTestApp(t);
     const tenants = await buildTenants(app);

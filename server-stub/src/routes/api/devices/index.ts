@@ -8,10 +8,11 @@ import {
   deviceSelfSchema,
   getDeviceSchema,
   listDevicesSchema,
+  registerDesktopSchema,
   registerDeviceSchema,
   revokeDeviceSchema,
 } from '../../../schemas/devices.js';
-import type { DeviceParams, RegisterDeviceBody } from '../../../schemas/devices.js';
+import type { DeviceParams, RegisterDesktopBody, RegisterDeviceBody } from '../../../schemas/devices.js';
 import { permits, relationTo } from '../../../services/policy.js';
 import type { Permission } from '../../../services/policy.js';
 import { toDeviceView } from '../../../views.js';
@@ -58,6 +59,24 @@ const deviceRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx 
         // Read the licence afresh: the provider may have changed it since this session began.
         const current = ctx.organizations.findById(organization.id) ?? organization;
         const { device, token } = ctx.deviceService.register(current, body);
+        return reply.code(201).send({ device: toDeviceView(device), token, tokenType: 'Device' });
+      },
+    );
+
+    // Any user of a customer organization registers the desktop client it logs in on (design flow 1): the
+    // client keeps the device token in the OS keychain and reuses it for later logins on that machine.
+    userScope.post<{ Body: RegisterDesktopBody }>(
+      '/desktop',
+      { schema: registerDesktopSchema },
+      async (request, reply) => {
+        const { user, organization } = callerOf(request);
+        if (organization.kind !== 'customer' || !permits(user.role, 'devices.register-desktop', 'own'))
+          throw forbidden();
+        const current = ctx.organizations.findById(organization.id) ?? organization;
+        const { device, token } = ctx.deviceService.register(current, {
+          kind: 'desktop',
+          hostName: request.body.hostName,
+        });
         return reply.code(201).send({ device: toDeviceView(device), token, tokenType: 'Device' });
       },
     );
