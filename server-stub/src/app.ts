@@ -6,17 +6,20 @@ import type { FastifyInstance, FastifyServerOptions, RouteOptions } from 'fastif
 import type { AppContext } from './context.js';
 import { openDatabase } from './db/database.js';
 import { createAuthenticate } from './plugins/authenticate.js';
+import { createAuthenticateDesktop } from './plugins/authenticate-desktop.js';
 import { createAuthenticateDevice } from './plugins/authenticate-device.js';
 import { registerErrorHandling } from './plugins/error-handler.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { registerValidation } from './plugins/validation.js';
 import { createDevicesRepository } from './repositories/devices-repository.js';
+import { createJobsRepository } from './repositories/jobs-repository.js';
 import { createOrganizationsRepository } from './repositories/organizations-repository.js';
 import { createSessionsRepository } from './repositories/sessions-repository.js';
 import { createUsersRepository } from './repositories/users-repository.js';
 import authRoutes from './routes/api/auth/index.js';
 import deviceRoutes from './routes/api/devices/index.js';
+import jobRoutes from './routes/api/jobs/index.js';
 import meRoutes from './routes/api/me/index.js';
 import organizationRoutes from './routes/api/organizations/index.js';
 import userRoutes from './routes/api/users/index.js';
@@ -27,12 +30,14 @@ import type { LockoutPolicy } from './services/auth-service.js';
 import { bootstrapIfEmpty } from './services/bootstrap.js';
 import type { BootstrapResult } from './services/bootstrap.js';
 import { createDeviceService } from './services/device-service.js';
+import { createJobService } from './services/job-service.js';
 import { createKeyedMutex } from './services/keyed-mutex.js';
 import { createPasswordHasher, DEFAULT_ARGON2_PARAMS } from './services/password-hasher.js';
 import type { Argon2Params, PasswordHasher } from './services/password-hasher.js';
 import { createSessionService, DEFAULT_SESSION_TIMEOUTS } from './services/session-service.js';
 import type { SessionTimeouts } from './services/session-service.js';
 import { createUserService } from './services/user-service.js';
+import { createBlobStore } from './storage/blob-store.js';
 
 /** Options of buildApp; everything but dataDir has a production default. */
 export interface AppOptions {
@@ -56,12 +61,19 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Passed to Fastify: set when behind a reverse proxy so the rate limit sees client IPs. */
   trustProxy?: boolean;
+  /** The largest job document accepted, in bytes (default 1 GiB). */
+  maxDocumentBytes?: number;
+  /** Milliseconds between retention sweeps of waiting jobs (default 10 minutes). */
+  sweepIntervalMs?: number;
   /** Passed to Fastify when serving HTTPS itself. */
   https?: { cert: Buffer; key: Buffer } | null;
 }
 
 /** Defaults of the per-IP login throttle. */
 export const DEFAULT_LOGIN_RATE_LIMIT = Object.freeze({ max: 10, timeWindowMs: 60_000 });
+
+/** The default limit of a job's document. */
+export const DEFAULT_MAX_DOCUMENT_BYTES = 1024 ** 3;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -79,7 +91,9 @@ function requireSchemas(route: RouteOptions): void {
   if (!route.url.startsWith('/api/')) return;
   const methods = ([] as string[]).concat(route.method);
   if (!route.schema?.response) throw new Error(`${methods.join(',')} ${route.url} has no response schema.`);
-  if (methods.some((m) => ['PUT', 'PATCH'].includes(m)) && !route.schema.body) {
+  // A binary body (a streamed document) is declared with `consumes` instead of a JSON schema.
+  const binary = Array.isArray(route.schema.consumes) && route.schema.consumes.length > 0;
+  if (methods.some((m) => ['PUT', 'PATCH'].includes(m)) && !route.schema.body && !binary) {
     throw new Error(`${methods.join(',')} ${route.url} has no body schema.`);
   }
 }
@@ -110,6 +124,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     });
     const devices = createDevicesRepository(db);
     const deviceService = createDeviceService({ db, devices, now });
+    const jobService = createJobService({
+      jobs: createJobsRepository(db),
+      blobs: await createBlobStore(options.dataDir),
+      mutex: createKeyedMutex(),
+      now,
+    });
+    const sweep = setInterval(
+      () => {
+        jobService.sweep().catch((err: unknown) => app.log.error({ err }, 'the retention sweep failed'));
+      },
+      options.sweepIntervalMs ?? 10 * 60_000,
+    );
+    sweep.unref();
+    app.addHook('onClose', async () => clearInterval(sweep));
     const ctx: AppContext = {
       db,
       organizations,
@@ -131,6 +159,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       deviceService,
       authenticate: createAuthenticate({ sessions, users, organizations }),
       authenticateDevice: createAuthenticateDevice({ devices: deviceService }),
+      authenticateDesktop: createAuthenticateDesktop({ devices: deviceService }),
+      jobService,
+      maxDocumentBytes: options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES,
       loginRateLimit: options.loginRateLimit ?? DEFAULT_LOGIN_RATE_LIMIT,
     };
 
@@ -159,6 +190,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(organizationRoutes, { prefix: '/api/v1/organizations', ctx });
     await app.register(userRoutes, { prefix: '/api/v1/users', ctx });
     await app.register(deviceRoutes, { prefix: '/api/v1/devices', ctx });
+    await app.register(jobRoutes, { prefix: '/api/v1/jobs', ctx });
     return app;
   } catch (err) {
     await app.close();

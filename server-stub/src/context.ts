@@ -7,6 +7,7 @@ import type { UsersRepository } from './repositories/users-repository.js';
 import type { AccountAdmin } from './services/account-admin.js';
 import type { AuthService } from './services/auth-service.js';
 import type { DeviceService } from './services/device-service.js';
+import type { JobService } from './services/job-service.js';
 import type { PasswordHasher } from './services/password-hasher.js';
 import type { SessionService, SessionTimeouts } from './services/session-service.js';
 import type { UserService } from './services/user-service.js';
@@ -25,6 +26,11 @@ export interface AppContext {
   devices: DevicesRepository;
   deviceService: DeviceService;
   authenticate: onRequestAsyncHookHandler;
+  jobService: JobService;
+  /** After `authenticate`: admits only a request that also carries a live desktop token of the caller's organization (`CPS-Device`). */
+  authenticateDesktop: onRequestAsyncHookHandler;
+  /** The largest document a job may have, in bytes. */
+  maxDocumentBytes: number;
   /** Admits only a request carrying a live device token (`Authorization: Device <token>`). */
   authenticateDevice: onRequestAsyncHookHandler;
   loginRateLimit: { max: number; timeWindowMs: number };

@@ -1,8 +1,10 @@
 // Stored records -> wire views: the one place that decides which fields leave the server.
 import type { Device } from './repositories/devices-repository.js';
+import type { StoredJob } from './repositories/jobs-repository.js';
 import type { Organization } from './repositories/organizations-repository.js';
 import type { User } from './repositories/users-repository.js';
 import type { DeviceView } from './schemas/devices.js';
+import type { JobView } from './schemas/jobs.js';
 import type { OrganizationView } from './schemas/organizations.js';
 import type { UserView } from './schemas/users.js';
 
@@ -35,5 +37,23 @@ export function toDeviceView(d: Device): DeviceView {
     ipAddress: d.ipAddress,
     createdAt: new Date(d.createdAt).toISOString(),
     revokedAt: d.revokedAt === null ? null : new Date(d.revokedAt).toISOString(),
+  };
+}
+
+/** The public face of a job: never its desktop address (only the owner's MFP session gets that). */
+export function toJobView(j: StoredJob): JobView {
+  return {
+    id: j.id,
+    clientJobId: j.clientJobId,
+    desktopId: j.desktopId,
+    spool: j.spool,
+    name: j.name,
+    pages: j.pages,
+    size: j.size,
+    sha256: j.sha256,
+    options: j.options,
+    state: j.state,
+    createdAt: new Date(j.createdAt).toISOString(),
+    expiresAt: new Date(j.expiresAt).toISOString(),
   };
 }

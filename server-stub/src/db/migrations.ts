@@ -82,6 +82,62 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX devices_organization ON devices(organization_id);
     `,
   },
+  {
+    version: 5,
+    name: 'jobs, job logs',
+    sql: `
+      -- A print job waiting for release: its metadata, and for cloud spool the name of its blob. The
+      -- document of a local job stays on the desktop (location = the desktop's 5571 address).
+      CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE RESTRICT,
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        desktop_id TEXT NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+        -- The desktop's own job id (32 hex digits): with desktop_id the idempotency key of registration.
+        client_job_id TEXT NOT NULL CHECK (length(client_job_id) = 32),
+        spool TEXT NOT NULL CHECK (spool IN ('local', 'cloud')),
+        name TEXT NOT NULL,
+        pages INTEGER NOT NULL CHECK (pages >= 0),
+        size INTEGER NOT NULL CHECK (size >= 0),
+        sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+        options TEXT NOT NULL,
+        location TEXT,
+        cert_sha256 TEXT,
+        state TEXT NOT NULL CHECK (state IN ('awaiting_upload', 'ready', 'printed', 'canceled')),
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        UNIQUE (desktop_id, client_job_id),
+        CHECK (spool = 'cloud' OR location IS NOT NULL)
+      );
+      CREATE INDEX jobs_user_state ON jobs(user_id, state);
+      CREATE INDEX jobs_expiry ON jobs(expires_at);
+
+      -- What was printed, for the job log and the usage reports. A deleted user's rows stay for the device
+      -- and organization totals, without the user and without the document name.
+      CREATE TABLE job_logs (
+        id TEXT PRIMARY KEY,
+        organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE RESTRICT,
+        user_id TEXT REFERENCES users(id) ON DELETE SET NULL,
+        device_id TEXT REFERENCES devices(id) ON DELETE SET NULL,
+        job_id TEXT NOT NULL UNIQUE,
+        name TEXT,
+        spool TEXT NOT NULL CHECK (spool IN ('local', 'cloud')),
+        pages INTEGER NOT NULL CHECK (pages >= 0),
+        sheets INTEGER NOT NULL CHECK (sheets >= 0),
+        color INTEGER NOT NULL CHECK (color IN (0, 1)),
+        duplex INTEGER NOT NULL CHECK (duplex IN (0, 1)),
+        printed_at INTEGER NOT NULL
+      );
+      CREATE INDEX job_logs_organization_time ON job_logs(organization_id, printed_at);
+      CREATE INDEX job_logs_user_time ON job_logs(user_id, printed_at);
+      CREATE TRIGGER job_logs_forget_name AFTER UPDATE OF user_id ON job_logs
+        WHEN NEW.user_id IS NULL
+      BEGIN
+        UPDATE job_logs SET name = NULL WHERE id = NEW.id;
+      END;
+    `,
+  },
 ];
 
 /** Thrown when the database was written by a newer server than this one. */

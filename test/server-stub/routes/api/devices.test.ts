@@ -157,7 +157,9 @@ describe('/api/v1/devices', () => {
       assert.ok(!/token/i.test(body));
     }
     await app.close();
-    const files = readdirSync(dataDir).map((f) => readFileSync(join(dataDir, f)).toString('latin1'));
+    const files = readdirSync(dataDir, { withFileTypes: true })
+      .filter((f) => f.isFile())
+      .map((f) => readFileSync(join(dataDir, f.name)).toString('latin1'));
     const dump = files.join('\n');
     for (const { token } of [mfp, desktop]) {
       assert.ok(!dump.includes(token), 'raw device token found in the data dir');
