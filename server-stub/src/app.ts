@@ -13,6 +13,7 @@ import { registerOpenApi } from './plugins/openapi.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { registerValidation } from './plugins/validation.js';
 import { createDevicesRepository } from './repositories/devices-repository.js';
+import { createJobLogsRepository } from './repositories/job-logs-repository.js';
 import { createJobsRepository } from './repositories/jobs-repository.js';
 import { createOrganizationsRepository } from './repositories/organizations-repository.js';
 import { createSessionsRepository } from './repositories/sessions-repository.js';
@@ -20,6 +21,7 @@ import { createUsersRepository } from './repositories/users-repository.js';
 import authRoutes from './routes/api/auth/index.js';
 import deviceRoutes from './routes/api/devices/index.js';
 import jobRoutes from './routes/api/jobs/index.js';
+import usageRoutes from './routes/api/usage/index.js';
 import meRoutes from './routes/api/me/index.js';
 import organizationRoutes from './routes/api/organizations/index.js';
 import userRoutes from './routes/api/users/index.js';
@@ -124,8 +126,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     });
     const devices = createDevicesRepository(db);
     const deviceService = createDeviceService({ db, devices, now });
+    const jobLogs = createJobLogsRepository(db);
     const jobService = createJobService({
       jobs: createJobsRepository(db),
+      logs: jobLogs,
+      transaction: (fn) => db.transaction(fn)(),
       blobs: await createBlobStore(options.dataDir),
       mutex: createKeyedMutex(),
       now,
@@ -161,6 +166,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       authenticateDevice: createAuthenticateDevice({ devices: deviceService }),
       authenticateDesktop: createAuthenticateDesktop({ devices: deviceService }),
       jobService,
+      jobLogs,
       maxDocumentBytes: options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES,
       loginRateLimit: options.loginRateLimit ?? DEFAULT_LOGIN_RATE_LIMIT,
     };
@@ -191,6 +197,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(userRoutes, { prefix: '/api/v1/users', ctx });
     await app.register(deviceRoutes, { prefix: '/api/v1/devices', ctx });
     await app.register(jobRoutes, { prefix: '/api/v1/jobs', ctx });
+    await app.register(usageRoutes, { prefix: '/api/v1', ctx });
     return app;
   } catch (err) {
     await app.close();

@@ -2,6 +2,7 @@
 import type { Database } from 'better-sqlite3';
 import type { onRequestAsyncHookHandler } from 'fastify';
 import type { DevicesRepository } from './repositories/devices-repository.js';
+import type { JobLogsRepository } from './repositories/job-logs-repository.js';
 import type { OrganizationsRepository } from './repositories/organizations-repository.js';
 import type { UsersRepository } from './repositories/users-repository.js';
 import type { AccountAdmin } from './services/account-admin.js';
@@ -27,6 +28,7 @@ export interface AppContext {
   deviceService: DeviceService;
   authenticate: onRequestAsyncHookHandler;
   jobService: JobService;
+  jobLogs: JobLogsRepository;
   /** After `authenticate`: admits only a request that also carries a live desktop token of the caller's organization (`CPS-Device`). */
   authenticateDesktop: onRequestAsyncHookHandler;
   /** The largest document a job may have, in bytes. */

@@ -1,10 +1,11 @@
 // Stored records -> wire views: the one place that decides which fields leave the server.
 import type { Device } from './repositories/devices-repository.js';
+import type { JobLog } from './repositories/job-logs-repository.js';
 import type { StoredJob } from './repositories/jobs-repository.js';
 import type { Organization } from './repositories/organizations-repository.js';
 import type { User } from './repositories/users-repository.js';
 import type { DeviceView } from './schemas/devices.js';
-import type { JobView } from './schemas/jobs.js';
+import type { JobLogView, JobView } from './schemas/jobs.js';
 import type { OrganizationView } from './schemas/organizations.js';
 import type { UserView } from './schemas/users.js';
 
@@ -55,5 +56,20 @@ export function toJobView(j: StoredJob): JobView {
     state: j.state,
     createdAt: new Date(j.createdAt).toISOString(),
     expiresAt: new Date(j.expiresAt).toISOString(),
+  };
+}
+
+/** The public face of a job log entry. */
+export function toJobLogView(l: JobLog): JobLogView {
+  return {
+    jobId: l.jobId,
+    name: l.name,
+    deviceId: l.deviceId,
+    spool: l.spool,
+    pages: l.pages,
+    sheets: l.sheets,
+    color: l.color,
+    duplex: l.duplex,
+    printedAt: new Date(l.printedAt).toISOString(),
   };
 }

@@ -88,6 +88,9 @@ export function createJobsRepository(db: Database) {
   const setState = db.prepare<[JobState, number, string, JobState]>(
     'UPDATE jobs SET state = ?, updated_at = ? WHERE id = ? AND state = ?',
   );
+  const finish = db.prepare<[JobState, number, number, string, JobState]>(
+    'UPDATE jobs SET state = ?, updated_at = ?, expires_at = ? WHERE id = ? AND state = ?',
+  );
   const remove = db.prepare<[string]>('DELETE FROM jobs WHERE id = ?');
 
   return {
@@ -114,6 +117,10 @@ export function createJobsRepository(db: Database) {
     /** Moves a job from one state to another; false when it was not in `from` (someone else moved it). */
     transition(id: string, from: JobState, to: JobState, at: number): boolean {
       return setState.run(to, at, id, from).changes === 1;
+    },
+    /** Like transition, and sets when the record goes (a finished job is kept briefly for its desktop). */
+    finish(id: string, from: JobState, to: JobState, at: number, expiresAt: number): boolean {
+      return finish.run(to, at, expiresAt, id, from).changes === 1;
     },
     delete(id: string): boolean {
       return remove.run(id).changes === 1;

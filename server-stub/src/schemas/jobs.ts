@@ -154,3 +154,55 @@ export const jobByIdSchema = (summary: string, ok: object) =>
     params: idParamsSchema,
     response: { ...ok, 400: errorRef, 401: errorRef, 403: errorRef, 404: errorRef, 409: errorRef },
   }) as const;
+
+/** What the MFP reports after printing a job. */
+export interface PrintedReport {
+  /** Page impressions printed (all copies). */
+  pages: number;
+  /** Sheets of paper used; derived from pages and duplex when absent. */
+  sheets?: number;
+  color: boolean;
+  duplex: boolean;
+}
+
+export const printedReportSchema = {
+  type: 'object',
+  required: ['pages', 'color', 'duplex'],
+  additionalProperties: false,
+  properties: {
+    pages: { type: 'integer', minimum: 0, maximum: 1_000_000 },
+    sheets: { type: 'integer', minimum: 0, maximum: 1_000_000 },
+    color: { type: 'boolean' },
+    duplex: { type: 'boolean' },
+  },
+} as const;
+
+/** One entry of a job log as the API shows it. */
+export interface JobLogView {
+  jobId: string;
+  name: string | null;
+  deviceId: string | null;
+  spool: SpoolMode;
+  pages: number;
+  sheets: number;
+  color: boolean;
+  duplex: boolean;
+  printedAt: string;
+}
+
+export const jobLogViewSchema = {
+  type: 'object',
+  required: ['jobId', 'name', 'deviceId', 'spool', 'pages', 'sheets', 'color', 'duplex', 'printedAt'],
+  additionalProperties: false,
+  properties: {
+    jobId: { type: 'string' },
+    name: { type: ['string', 'null'] },
+    deviceId: { type: ['string', 'null'] },
+    spool: { type: 'string', enum: ['local', 'cloud'] },
+    pages: { type: 'integer' },
+    sheets: { type: 'integer' },
+    color: { type: 'boolean' },
+    duplex: { type: 'boolean' },
+    printedAt: { type: 'string', format: 'date-time' },
+  },
+} as const;

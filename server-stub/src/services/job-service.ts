@@ -4,9 +4,10 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { HttpError, notFound } from '../errors.js';
 import type { Device } from '../repositories/devices-repository.js';
+import type { JobLog, JobLogsRepository } from '../repositories/job-logs-repository.js';
 import type { JobsRepository, StoredJob } from '../repositories/jobs-repository.js';
 import type { User } from '../repositories/users-repository.js';
-import type { JobState, RegisterJobBody } from '../schemas/jobs.js';
+import type { JobState, PrintedReport, RegisterJobBody } from '../schemas/jobs.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { BlobError } from '../storage/blob-store.js';
 import type { KeyedMutex } from './keyed-mutex.js';
@@ -33,12 +34,15 @@ export type JobService = ReturnType<typeof createJobService>;
 /** Creates the job service. */
 export function createJobService(deps: {
   jobs: JobsRepository;
+  logs: JobLogsRepository;
+  /** Runs `fn` in one database transaction. */
+  transaction: <T>(fn: () => T) => T;
   blobs: BlobStore;
   mutex: KeyedMutex;
   retentionFor?: RetentionFor;
   now: () => number;
 }) {
-  const { jobs, blobs, mutex, now } = deps;
+  const { jobs, logs, blobs, mutex, transaction, now } = deps;
   const retentionFor = deps.retentionFor ?? (() => DEFAULT_RETENTION_MS);
 
   /** The caller's own job, else the one 404 (unknown and foreign ids alike). */
@@ -125,9 +129,10 @@ export function createJobService(deps: {
     async cancel(user: User, id: string): Promise<StoredJob> {
       const job = ownJob(user, id);
       const from = job.state;
+      const at = now();
       if (
         (from !== 'ready' && from !== 'awaiting_upload') ||
-        !jobs.transition(job.id, from, 'canceled', now())
+        !jobs.finish(job.id, from, 'canceled', at, at + FINISHED_JOB_KEEP_MS)
       ) {
         throw new HttpError(
           409,
@@ -137,6 +142,49 @@ export function createJobService(deps: {
       }
       if (job.spool === 'cloud') await blobs.delete(job.id);
       return jobs.findById(job.id) ?? job;
+    },
+
+    /** The owner's jobs an MFP may release now (ready), oldest first. */
+    releasable(user: User): StoredJob[] {
+      return jobs.listOfUser(user.id, 'ready').reverse();
+    },
+
+    /**
+     * The MFP reports one of the user's jobs printed: the job log entry and the state change happen in one
+     * transaction, then a cloud document is deleted. A repeated report of the same job answers the first log.
+     */
+    async markPrinted(user: User, mfp: Device, id: string, report: PrintedReport): Promise<JobLog> {
+      const job = ownJob(user, id);
+      const at = now();
+      const log: JobLog = {
+        id: randomUUID(),
+        organizationId: job.organizationId,
+        userId: user.id,
+        deviceId: mfp.id,
+        jobId: job.id,
+        name: job.name,
+        spool: job.spool,
+        pages: report.pages,
+        sheets: report.sheets ?? (report.duplex ? Math.ceil(report.pages / 2) : report.pages),
+        color: report.color,
+        duplex: report.duplex,
+        printedAt: at,
+      };
+      const done = transaction(() => {
+        const earlier = logs.findByJob(job.id);
+        if (earlier) return earlier;
+        if (!jobs.finish(job.id, 'ready', 'printed', at, at + FINISHED_JOB_KEEP_MS)) {
+          throw new HttpError(
+            409,
+            'job_not_ready',
+            `This job is ${jobs.findById(job.id)?.state ?? 'gone'}; it cannot be printed.`,
+          );
+        }
+        logs.insert(log);
+        return log;
+      });
+      if (job.spool === 'cloud') await blobs.delete(job.id);
+      return done;
     },
 
     /** Removes jobs whose time has come (documents first); returns how many went. */
