@@ -1,9 +1,11 @@
 // Stored records -> wire views: the one place that decides which fields leave the server.
+import type { StoredCard } from './repositories/cards-repository.js';
 import type { Device } from './repositories/devices-repository.js';
 import type { JobLog } from './repositories/job-logs-repository.js';
 import type { StoredJob } from './repositories/jobs-repository.js';
 import type { Organization } from './repositories/organizations-repository.js';
 import type { User } from './repositories/users-repository.js';
+import type { CardView } from './schemas/cards.js';
 import type { DeviceView } from './schemas/devices.js';
 import type { JobLogView, JobView } from './schemas/jobs.js';
 import type { OrganizationView } from './schemas/organizations.js';
@@ -71,5 +73,16 @@ export function toJobLogView(l: JobLog): JobLogView {
     color: l.color,
     duplex: l.duplex,
     printedAt: new Date(l.printedAt).toISOString(),
+  };
+}
+
+/** The public face of an ID card: its hint, never the card id or its hash. */
+export function toCardView(c: StoredCard): CardView {
+  return {
+    id: c.id,
+    hint: c.hint,
+    deviceId: c.deviceId,
+    createdAt: new Date(c.createdAt).toISOString(),
+    lastUsedAt: c.lastUsedAt === null ? null : new Date(c.lastUsedAt).toISOString(),
   };
 }

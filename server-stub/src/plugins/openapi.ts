@@ -18,6 +18,12 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
             name: 'Authorization',
             description: 'Device token: `Device <token>`',
           },
+          mfpSession: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'CPS-MFP-Session',
+            description: 'MFP user session from POST /api/v1/mfp/login, sent with the MFP device token',
+          },
         },
       },
     },

@@ -9,6 +9,7 @@ import type { User, UsersRepository } from '../repositories/users-repository.js'
 import { CUSTOMER_ROLES, PROVIDER_ROLES } from '../schemas/users.js';
 import type { Role } from '../schemas/users.js';
 import { permits, relationTo } from './policy.js';
+import type { MfpSessionService } from './mfp-session-service.js';
 import type { SessionService } from './session-service.js';
 
 /** The caller as the authenticate hook resolved it. */
@@ -37,8 +38,9 @@ export function createAccountAdmin(deps: {
   users: UsersRepository;
   organizations: OrganizationsRepository;
   sessions: SessionService;
+  mfpSessions: Pick<MfpSessionService, 'revokeAllOf'>;
 }) {
-  const { users, organizations, sessions } = deps;
+  const { users, organizations, sessions, mfpSessions } = deps;
 
   /** The target and where it sits, if the caller may see it at all (else undefined). */
   function locate(caller: Caller, targetId: string) {
@@ -98,7 +100,10 @@ export function createAccountAdmin(deps: {
     setDisabled(caller: Caller, targetId: string, disabled: boolean): User {
       const { target } = manageable(caller, targetId);
       users.setDisabled(target.id, disabled);
-      if (disabled) sessions.revokeAllOf(target.id);
+      if (disabled) {
+        sessions.revokeAllOf(target.id);
+        mfpSessions.revokeAllOf(target.id);
+      }
       return reload(target.id);
     },
 

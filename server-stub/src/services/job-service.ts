@@ -144,6 +144,11 @@ export function createJobService(deps: {
       return jobs.findById(job.id) ?? job;
     },
 
+    /** The stored document of a cloud job, or undefined when it is gone. */
+    openDocument(job: StoredJob) {
+      return blobs.open(job.id);
+    },
+
     /** The owner's jobs an MFP may release now (ready), oldest first. */
     releasable(user: User): StoredJob[] {
       return jobs.listOfUser(user.id, 'ready').reverse();

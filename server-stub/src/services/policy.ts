@@ -18,7 +18,15 @@ export type Permission =
   | 'devices.register-desktop' // a user registers the desktop client it logs in on (within the licence)
   | 'reports.customer' // user, user-group and device reports of the organization
   | 'reports.own' // the caller's own print and scan log
-  | 'jobs.own'; // the caller's own print and scan jobs
+  | 'jobs.own' // the caller's own print and scan jobs
+  | 'credentials.manage' // set, generate and delete the PINs and ID cards of the users of an organization
+  | 'credentials.settings' // choose the PIN length of a customer organization
+  | 'policies.read' // the stored policy overrides, locks and effective values of an organization
+  | 'policies.update' // set or clear overrides (spooling, quota, print policy, retention) and locks
+  | 'policies.update-tree' // tree-wide settings (idle logout, password mode), on the root organization only
+  | 'policies.effective' // the effective policy of the caller's own organization
+  | 'quotas.own' // the caller's own effective print quota
+  | 'reports.contracts'; // contract report: direct children by name, deeper descendants only aggregated
 
 /** How far a permission reaches from the caller's organization. */
 export type Reach = 'own' | 'children' | 'own-and-children' | 'self';
@@ -35,10 +43,18 @@ export const POLICY: Readonly<Record<Role, Readonly<Partial<Record<Permission, R
     'users.manage': 'own',
     'devices.read': 'children',
     'devices.manage': 'children',
+    'policies.read': 'own-and-children',
+    'policies.update': 'own-and-children',
+    'policies.update-tree': 'own',
+    'policies.effective': 'own',
+    'reports.contracts': 'own',
   },
   provider_support: {
     'organizations.read': 'own-and-children',
     'devices.read': 'children',
+    'policies.read': 'own-and-children',
+    'policies.effective': 'own',
+    'reports.contracts': 'own',
   },
   customer_admin: {
     'organizations.read': 'own',
@@ -51,12 +67,20 @@ export const POLICY: Readonly<Record<Role, Readonly<Partial<Record<Permission, R
     'reports.customer': 'own',
     'reports.own': 'self',
     'jobs.own': 'self',
+    'credentials.manage': 'own',
+    'credentials.settings': 'own',
+    'policies.read': 'own',
+    'policies.update': 'own',
+    'policies.effective': 'own',
+    'quotas.own': 'self',
   },
   customer_user: {
     'organizations.read': 'own',
     'devices.register-desktop': 'own',
     'reports.own': 'self',
     'jobs.own': 'self',
+    'policies.effective': 'own',
+    'quotas.own': 'self',
   },
   print_manager: {
     'organizations.read': 'own',
@@ -64,6 +88,8 @@ export const POLICY: Readonly<Record<Role, Readonly<Partial<Record<Permission, R
     'users.read': 'own',
     'users.quota': 'own',
     'jobs.own': 'self',
+    'policies.effective': 'own',
+    'quotas.own': 'self',
   },
 };
 

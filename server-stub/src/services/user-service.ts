@@ -14,6 +14,8 @@ export function createUserService(deps: {
   users: UsersRepository;
   hasher: PasswordHasher;
   now: () => number;
+  /** The password rules in force (the app passes the root's mode); whitepaper 3.2 when left out. */
+  checkPassword?: typeof checkPassword;
 }) {
   const { users, hasher, now } = deps;
   return {
@@ -24,7 +26,7 @@ export function createUserService(deps: {
       password: string;
       role: Role;
     }): Promise<User> {
-      const verdict = checkPassword(input.password);
+      const verdict = (deps.checkPassword ?? checkPassword)(input.password, { username: input.username });
       if (!verdict.ok) throw new HttpError(400, 'password_policy', verdict.message);
       if (users.findByUsername(input.username)) throw usernameTaken();
       const passwordHash = await hasher.hash(input.password);

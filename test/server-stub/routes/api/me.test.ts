@@ -20,7 +20,14 @@ describe('GET /api/v1/me', () => {
     assert.equal(body.organization.kind, 'provider');
     assert.equal(body.organization.parentId, null);
     assert.equal(body.user.organizationId, body.organization.id);
-    assert.deepEqual(Object.keys(body.user).sort(), ['disabled', 'id', 'lockedUntil', 'organizationId', 'role', 'username']);
+    assert.deepEqual(Object.keys(body.user).sort(), [
+      'disabled',
+      'id',
+      'lockedUntil',
+      'organizationId',
+      'role',
+      'username',
+    ]);
   });
 
   it('refuses a missing, malformed or unknown token with 401 and a Bearer challenge', async (t) => {
