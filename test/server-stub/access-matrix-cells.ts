@@ -2,13 +2,13 @@
 // The file's format is described in its own "$comment".
 import { readFileSync } from 'node:fs';
 import { ROLES } from '../../server-stub/src/schemas/users.js';
-import type { Role } from '../../server-stub/src/schemas/users.js';
-import { relationsFor } from './access-fixture.js';
-import type { RelationName, TargetKind } from './access-fixture.js';
+import { CALLER_TYPES, relationsFor } from './access-fixture.js';
+import type { CallerType, RelationName, TargetKind } from './access-fixture.js';
 
 /** One status the matrix expects. */
 export interface Cell {
-  role: Role;
+  /** A role (its web session) or `mfp-session` (an MFP's device token with a user's MFP session). */
+  role: CallerType;
   relation: RelationName;
   status: number;
 }
@@ -21,7 +21,7 @@ export interface RouteRows {
   path: string;
   target: TargetKind;
   cells: Cell[];
-  /** Status for a caller with no credentials, and for an MFP's device token alone. */
+  /** Status for a caller with no credentials, and for an MFP's device token alone (no MFP session). */
   anonymous: number;
   device: number;
 }
@@ -35,7 +35,7 @@ export interface Matrix {
   problems: string[];
 }
 
-const TARGETS: readonly TargetKind[] = ['none', 'organization', 'user', 'device', 'job'];
+const TARGETS: readonly TargetKind[] = ['none', 'organization', 'user', 'device', 'job', 'card'];
 const isStatus = (v: unknown): v is number =>
   Number.isInteger(v) && (v as number) >= 100 && (v as number) <= 599;
 
@@ -46,7 +46,13 @@ export function splitRoute(route: string): { method: string; path: string } {
 }
 
 /** Expands one role's entry: a status for all relations, or per relation with `*` for the rest. */
-function expand(route: string, role: Role, target: TargetKind, entry: unknown, problems: string[]): Cell[] {
+function expand(
+  route: string,
+  role: CallerType,
+  target: TargetKind,
+  entry: unknown,
+  problems: string[],
+): Cell[] {
   const available = relationsFor(role, target);
   if (isStatus(entry)) return available.map((relation) => ({ role, relation, status: entry }));
   if (typeof entry !== 'object' || entry === null) {
@@ -94,7 +100,7 @@ export function loadMatrix(file: URL): Matrix {
       continue;
     }
     for (const key of Object.keys(row)) {
-      if (![...ROLES, 'target', 'anonymous', 'device'].includes(key))
+      if (![...CALLER_TYPES, 'target', 'anonymous', 'device'].includes(key))
         problems.push(`${route}: unknown key "${key}".`);
     }
     const cells: Cell[] = [];
@@ -102,6 +108,15 @@ export function loadMatrix(file: URL): Matrix {
       if (row[role] === undefined) problems.push(`${route}: no entry for ${role}.`);
       else cells.push(...expand(route, role, target, row[role], problems));
     }
+    // A row that does not name the MFP session expects its 401: one cell, on the first relation it has.
+    if (row['mfp-session'] !== undefined)
+      cells.push(...expand(route, 'mfp-session', target, row['mfp-session'], problems));
+    else
+      cells.push({
+        role: 'mfp-session',
+        relation: relationsFor('mfp-session', target)[0] ?? 'none',
+        status: 401,
+      });
     const anonymous = row.anonymous ?? 401;
     const device = row.device ?? 401;
     if (!isStatus(anonymous) || !isStatus(device))

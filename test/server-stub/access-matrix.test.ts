@@ -9,12 +9,18 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance, InjectOptions, RouteOptions } from 'fastify';
 import { buildApp } from '../../server-stub/src/app.js';
-import type { Role } from '../../server-stub/src/schemas/users.js';
 import { buildAccessFixture } from './access-fixture.js';
-import type { AccessFixture, Caller, RelationName, Target, TargetKind } from './access-fixture.js';
+import type {
+  AccessFixture,
+  Caller,
+  CallerType,
+  RelationName,
+  Target,
+  TargetKind,
+} from './access-fixture.js';
 import { loadMatrix, splitRoute } from './access-matrix-cells.js';
 import { REQUESTS } from './access-requests.js';
-import { ADMIN, bearer, fakeClock } from './helper.js';
+import { ADMIN, fakeClock } from './helper.js';
 
 const matrix = loadMatrix(new URL('../../server-stub/access-matrix.json', import.meta.url));
 
@@ -40,6 +46,7 @@ describe('access matrix (server-stub/access-matrix.json)', () => {
       // The fixture logs in a few hundred times: a cheap hash and no login throttle keep it fast.
       argon2: { memoryCost: 8, timeCost: 1, parallelism: 1 },
       loginRateLimit: { max: 1_000_000, timeWindowMs: 60_000 },
+      mfpLoginRateLimit: { max: 1_000_000, timeWindowMs: 60_000 },
       onRoute: (route: RouteOptions) => {
         for (const method of ([] as string[]).concat(route.method)) seen.push(`${method} ${route.url}`);
       },
@@ -92,9 +99,10 @@ describe('access matrix (server-stub/access-matrix.json)', () => {
   ) {
     const { method, path } = splitRoute(route);
     const parts = (await REQUESTS[route]?.({ id, target, caller, fx })) ?? {};
-    const headers: Record<string, string> = { ...bearer(caller.token), ...parts.headers };
+    const headers: Record<string, string> = { ...caller.headers, ...parts.headers };
     if (auth) {
       delete headers.authorization;
+      delete headers['cps-mfp-session'];
       Object.assign(headers, auth);
     }
     const options: InjectOptions = {
@@ -108,7 +116,7 @@ describe('access matrix (server-stub/access-matrix.json)', () => {
   }
 
   /** The caller and target of a cell: shared for reads, new ones for cells that change state. */
-  async function setUp(method: string, role: Role, target: TargetKind, relation: RelationName) {
+  async function setUp(method: string, role: CallerType, target: TargetKind, relation: RelationName) {
     const caller = await fx.caller(role, changes(method));
     const found = target === 'none' ? undefined : await fx.target(target, relation, caller, changes(method));
     return { caller, target: found, id: found?.id ?? '' };
@@ -135,7 +143,8 @@ describe('access matrix (server-stub/access-matrix.json)', () => {
   for (const row of matrix.routes) {
     describe(row.route, () => {
       for (const { role, relation, status } of row.cells) {
-        it(`${role} on ${relation === 'none' ? 'it' : `a ${relation} ${row.target}`}: ${status}`, async (t) => {
+        const who = role === 'mfp-session' ? 'an MFP session' : role;
+        it(`${who} on ${relation === 'none' ? 'it' : `a ${relation} ${row.target}`}: ${status}`, async (t) => {
           if (!registered.has(row.route)) return t.skip('not registered');
           const { caller, target, id } = await setUp(row.method, role, row.target, relation);
           const res = await send(row.route, caller, target, id);

@@ -1,6 +1,7 @@
 // How the access-matrix test calls each route: the body, query, headers or URL a cell needs beyond the
 // caller's credentials. A route without an entry is called with no body. To cover a new route, add its rows
 // to server-stub/access-matrix.json and, if it reads a body or a query, a builder here (keyed like the matrix).
+import { randomUUID } from 'node:crypto';
 import { callerKind, jobBody, PASSWORD } from './access-fixture.js';
 import type { AccessFixture, Caller, Target } from './access-fixture.js';
 
@@ -63,5 +64,17 @@ export const REQUESTS: Readonly<Record<string, RequestBuilder>> = {
   'PUT /api/v1/jobs/:id/document': async (input) => ({
     headers: { ...(await desktopHeader(input)), 'content-type': 'application/pdf' },
     payload: input.fx.documentOf(input.id),
+  }),
+  'PATCH /api/v1/organizations/:id/policy': () => ({ payload: { retentionDays: 7 } }),
+  'PUT /api/v1/users/:id/quota': () => ({ payload: { monthlyPageQuota: 100 } }),
+  // The target user logs in at the caller's MFP (its device token rides in the caller's headers).
+  'POST /api/v1/mfp/login': ({ id, fx }) => ({
+    payload: { method: 'password', username: fx.usernameOf(id), password: PASSWORD },
+  }),
+  'POST /api/v1/mfp/cards': ({ fx }) => ({ payload: { cardId: fx.unique('CARD') } }),
+  'POST /api/v1/mfp/jobs/:id/printed': () => ({ payload: { pages: 1, color: false, duplex: false } }),
+  // The card's holder in the path; for the unknown-id comparison, the same holder and an unknown card.
+  'DELETE /api/v1/users/:id/cards/:cardId': ({ id, target }) => ({
+    url: `/api/v1/users/${encodeURIComponent(target?.ownerId ?? randomUUID())}/cards/${encodeURIComponent(id)}`,
   }),
 };

@@ -42,6 +42,10 @@ const jobRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) 
 
   // What only the desktop does: it proves itself with its device token beside the user's session.
   await app.register(async (desktopScope) => {
+    // The role first: a provider account holds no jobs, and a desktop token would not change that (403).
+    desktopScope.addHook('onRequest', async (request) => {
+      jobHolder(request);
+    });
     desktopScope.addHook('onRequest', ctx.authenticateDesktop);
 
     desktopScope.post<{ Body: RegisterJobBody }>(
