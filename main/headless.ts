@@ -46,6 +46,10 @@ async function main(): Promise<number> {
   }
   process.stdout.write(`control API listening on http://127.0.0.1:${spooler.ports.control}\n`);
   process.stdout.write(`virtual printer listening on ipp://127.0.0.1:${spooler.ports.ipp}/ipp/print\n`);
+  const mfpHost = config.mfpHost.includes(':') ? `[${config.mfpHost}]` : config.mfpHost;
+  process.stdout.write(
+    `MFP job server listening on ${spooler.mfp.scheme}://${mfpHost}:${spooler.mfp.port}\n`,
+  );
   if (spooler.hotFolder) process.stdout.write(`hot folder watching ${config.hotFolder}\n`);
   log.info('spooler ready', { ports: spooler.ports });
 

@@ -2,8 +2,10 @@
 // defaults. Every limit is explicit here.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { isIP } from 'node:net';
 import { Command, InvalidArgumentError } from 'commander';
 import { MEDIA_SIZES, mediaSize } from '../capture/media.js';
+import { AUTO_HOSTS, isHostEntry } from '../mfp-server/announced-hosts.js';
 import { DEFAULT_RETENTION } from '../spool/retention.js';
 import { defaultDataDir } from './platform-paths.js';
 
@@ -12,6 +14,14 @@ export interface SpoolerConfig {
   dataDir: string;
   controlPort: number;
   ippPort: number;
+  /** Port of the MFP job server (LAN); 0 picks a free one. */
+  mfpPort: number;
+  /** Address the MFP job server binds to. */
+  mfpHost: string;
+  /** Names the MFP job server answers to (Host header); `auto` is the machine's own addresses. */
+  mfpHosts: string[];
+  /** Serve the MFP job server over plain HTTP (legacy MFPs); default HTTPS. */
+  mfpInsecureHttp: boolean;
   /** "media-default" of the virtual printer. */
   mediaDefault: string;
   /** The hot folder, or null when it is off. */
@@ -64,6 +74,27 @@ const list = (v: string) =>
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+function bindAddress(v: string): string {
+  if (isIP(v) === 0)
+    throw new InvalidArgumentError(`"${v}" is not an IP address to listen on (e.g. 0.0.0.0, ::).`);
+  return v;
+}
+function hostList(v: string): string[] {
+  const hosts = list(v);
+  const bad = hosts.find((h) => !isHostEntry(h));
+  if (bad !== undefined || hosts.length === 0) {
+    throw new InvalidArgumentError(
+      `"${bad ?? v}" is not "${AUTO_HOSTS}", an IP address or a host name (without a port).`,
+    );
+  }
+  return hosts;
+}
+/** A switch: the bare flag (commander passes no value) is true; env and file say true/false. */
+function bool(v?: string): boolean {
+  if (v === undefined || /^(1|true|yes|on)$/i.test(v)) return true;
+  if (/^(0|false|no|off)$/i.test(v)) return false;
+  throw new InvalidArgumentError(`"${v}" is not true or false.`);
+}
 
 const SETTINGS: Setting[] = [
   {
@@ -86,6 +117,34 @@ const SETTINGS: Setting[] = [
     env: 'CPS_IPP_PORT',
     help: 'virtual IPP printer port',
     parse: port,
+  },
+  {
+    key: 'mfpPort',
+    flag: '--mfp-port <port>',
+    env: 'CPS_MFP_PORT',
+    help: 'MFP job server port (LAN)',
+    parse: port,
+  },
+  {
+    key: 'mfpHost',
+    flag: '--mfp-host <address>',
+    env: 'CPS_MFP_HOST',
+    help: 'address the MFP job server listens on',
+    parse: bindAddress,
+  },
+  {
+    key: 'mfpHosts',
+    flag: '--mfp-hosts <list>',
+    env: 'CPS_MFP_HOSTS',
+    help: 'names the MFP job server answers to ("auto" = this machine\'s addresses; comma-separated)',
+    parse: hostList,
+  },
+  {
+    key: 'mfpInsecureHttp',
+    flag: '--mfp-insecure-http',
+    env: 'CPS_MFP_INSECURE_HTTP',
+    help: 'serve the MFP job server over plain HTTP (legacy MFPs; documents cross the LAN unencrypted)',
+    parse: bool,
   },
   {
     key: 'mediaDefault',
@@ -205,6 +264,10 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     dataDir,
     controlPort: value('controlPort', 5570),
     ippPort: value('ippPort', 5572),
+    mfpPort: value('mfpPort', 5571),
+    mfpHost: value('mfpHost', '0.0.0.0'),
+    mfpHosts: value('mfpHosts', [AUTO_HOSTS]),
+    mfpInsecureHttp: value('mfpInsecureHttp', false),
     mediaDefault: value('mediaDefault', 'iso_a4_210x297mm'),
     hotFolder: hot === 'off' ? null : resolve(hot),
     hotFolderStableMs: value('hotFolderStableMs', 1000),

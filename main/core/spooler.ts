@@ -1,4 +1,5 @@
-// The composition root of the spooler core: store, control API, hot folder, retention, in start/stop order.
+// The composition root of the spooler core: store, control API, virtual printer, MFP job server, hot folder,
+// retention, in start/stop order.
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { createControlApp, listenControl, registeredRoutes } from '../control/control-server.js';
@@ -7,6 +8,11 @@ import { createIppPrinter } from '../capture/ipp-printer.js';
 import { startHotFolder } from '../hotfolder/hot-folder.js';
 import type { HotFolder } from '../hotfolder/hot-folder.js';
 import type { Logger } from '../log/logger.js';
+import { createHostPolicy } from '../mfp-server/announced-hosts.js';
+import { createMfpServer } from '../mfp-server/mfp-server.js';
+import { createTicketVerifier } from '../mfp-server/ticket.js';
+import type { TrustProvider } from '../mfp-server/ticket.js';
+import { loadOrCreateTlsIdentity } from '../mfp-server/tls-identity.js';
 import type { FileSystem } from '../spool/file-system.js';
 import { openJobStore } from '../spool/job-store.js';
 import type { JobStore } from '../spool/job-store.js';
@@ -20,12 +26,12 @@ import { VERSION } from './version.js';
 export class PortError extends Error {}
 
 /** Says which listener could not bind, and what to do about it. */
-function portError(what: string, flag: string, port: number, err: unknown): PortError {
+function portError(what: string, flag: string, port: number, err: unknown, host = '127.0.0.1'): PortError {
   const code = (err as { code?: string }).code;
   return new PortError(
     code === 'EADDRINUSE'
-      ? `Port ${port} (${what}) on 127.0.0.1 is already in use: is another spooler running? Choose another with ${flag}.`
-      : `The ${what} cannot listen on 127.0.0.1:${port} (${code ?? String(err)}).`,
+      ? `Port ${port} (${what}) on ${host} is already in use: is another spooler running? Choose another with ${flag}.`
+      : `The ${what} cannot listen on ${host}:${port} (${code ?? String(err)}).`,
   );
 }
 
@@ -37,6 +43,15 @@ export interface Spooler {
   readonly hotFolder: HotFolder | null;
   /** `METHOD /url` of every control API route. */
   readonly controlRoutes: readonly string[];
+  /** The MFP job server: what the server must be told for an MFP to reach it. */
+  readonly mfp: {
+    readonly scheme: 'https' | 'http';
+    readonly port: number;
+    /** SHA-256 of its certificate (lowercase hex) for the MFP to pin; null over plain HTTP. */
+    readonly certSha256: string | null;
+    /** The `host:port` values it answers to (the announced addresses). */
+    hosts(): string[];
+  };
   /** Runs the retention sweep now; returns how many jobs it deleted. */
   sweep(): Promise<number>;
   /** Stops accepting, finishes in-flight writes, closes everything. */
@@ -55,7 +70,12 @@ function osUser(): string {
 export async function startSpooler(
   config: SpoolerConfig,
   log: Logger,
-  deps: { fs?: FileSystem; now?: () => number } = {},
+  deps: {
+    fs?: FileSystem;
+    now?: () => number;
+    /** Who may fetch jobs on the MFP port; until the session module provides it, nobody (every ticket 401). */
+    mfpTrust?: TrustProvider;
+  } = {},
 ): Promise<Spooler> {
   await prepareDataDir(config.dataDir);
   const unlock = await lockDataDir(config.dataDir);
@@ -131,6 +151,31 @@ export async function startSpooler(
     });
     cleanups.push(() => printer.close());
 
+    // The certificate's dates follow real time, not the injected clock: MFPs check them against theirs.
+    const tls = config.mfpInsecureHttp
+      ? null
+      : await loadOrCreateTlsIdentity(config.dataDir, {
+          ...(deps.fs ? { fs: deps.fs } : {}),
+          log: (m, meta) => log.warn(m, meta),
+        }).catch((err: unknown) => {
+          throw (err as { code?: string }).code ? dataDirProblem(config.dataDir, err) : err;
+        });
+    let mfpPort = 0;
+    const hostPolicy = createHostPolicy({ entries: config.mfpHosts, port: () => mfpPort });
+    const mfpServer = createMfpServer({
+      store,
+      log,
+      tls,
+      verifier: createTicketVerifier({ getTrust: deps.mfpTrust ?? (() => null), now }),
+      hosts: hostPolicy,
+    });
+    mfpPort = await mfpServer.listen(config.mfpPort, config.mfpHost).catch((err: unknown) => {
+      throw portError('MFP job server', '--mfp-port', config.mfpPort, err, config.mfpHost);
+    });
+    ports.mfp = mfpPort;
+    cleanups.push(() => mfpServer.close());
+    if (!tls) log.warn('the MFP job server serves plain HTTP: documents cross the network unencrypted');
+
     let hotFolder: HotFolder | null = null;
     if (config.hotFolder !== null) {
       hotFolder = await startHotFolder({
@@ -151,6 +196,12 @@ export async function startSpooler(
       controlToken: token,
       hotFolder,
       controlRoutes: registeredRoutes(app),
+      mfp: {
+        scheme: mfpServer.scheme,
+        port: mfpPort,
+        certSha256: mfpServer.certSha256,
+        hosts: () => hostPolicy.hosts(),
+      },
       sweep,
       stop: cleanup,
     };

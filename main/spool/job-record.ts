@@ -17,7 +17,16 @@ export interface JobRecord extends Job {
   source?: string;
   /** "job-id" on the virtual IPP printer, for jobs that arrived over IPP (stable across restarts). */
   ippJobId?: number;
+  /**
+   * The server's id of the user the job belongs to (set at login by the session module). `owner` is only a
+   * display name from the application; this is what the MFP job server matches tickets against. A record
+   * without it (older records, jobs captured while nobody was logged in) is unowned: never served to an MFP.
+   */
+  ownerId?: string;
 }
+
+/** Longest owner user id kept. */
+export const MAX_OWNER_ID_LENGTH = 128;
 
 /** Longest job name or owner kept (characters); longer input is refused at the edge, never cut silently here. */
 export const MAX_NAME_LENGTH = 1024;
@@ -122,5 +131,9 @@ export function parseRecord(text: string, expectedId: string): JobRecord {
   if (r.reason !== undefined) record.reason = str(r, 'reason', 4096);
   if (r.source !== undefined) record.source = str(r, 'source', 256);
   if (r.ippJobId !== undefined) record.ippJobId = int(r, 'ippJobId', 1);
+  if (r.ownerId !== undefined) {
+    record.ownerId = str(r, 'ownerId', MAX_OWNER_ID_LENGTH);
+    if (record.ownerId === '') throw new RecordError('field "ownerId" is empty');
+  }
   return record;
 }

@@ -21,7 +21,7 @@ import type { FileSystem } from './file-system.js';
 import { JobIndex } from './job-index.js';
 import { newJobId, DEFAULT_JOB_OPTIONS } from './job.js';
 import type { Job, JobOptions, JobState, SpoolMode, WaitingState } from './job.js';
-import { toJob } from './job-record.js';
+import { MAX_OWNER_ID_LENGTH, toJob } from './job-record.js';
 import type { JobRecord } from './job-record.js';
 import { recoverSpool, spoolNames } from './recovery.js';
 import type { RecoveryReport } from './recovery.js';
@@ -38,6 +38,8 @@ export interface NewJob {
   source?: string;
   /** "job-id" given by the virtual IPP printer. */
   ippJobId?: number;
+  /** The server's id of the owning user, when someone is logged in at capture (see JobRecord.ownerId). */
+  ownerId?: string;
 }
 
 /** Events the store emits after each change is durable. */
@@ -131,6 +133,7 @@ export class JobStore extends EventEmitter<JobStoreEvents> {
       document: spoolNames.document(id),
       ...(job.source === undefined ? {} : { source: job.source }),
       ...(job.ippJobId === undefined ? {} : { ippJobId: job.ippJobId }),
+      ...(job.ownerId === undefined ? {} : { ownerId: checkOwnerId(job.ownerId) }),
     };
     const recordPath = join(this.spoolDir, spoolNames.record(id));
     let committed = false;
@@ -246,6 +249,35 @@ export class JobStore extends EventEmitter<JobStoreEvents> {
     });
   }
 
+  /**
+   * Sets (or with null clears) the server user id that owns a job; durable before it resolves. The public
+   * Job does not change, so nothing is announced. The session module calls this at login.
+   */
+  setOwner(id: string, ownerId: string | null): Promise<void> {
+    return this.withLock(id, async () => {
+      const owner = ownerId === null ? null : checkOwnerId(ownerId);
+      const current = this.index.get(id);
+      if (!current)
+        throw new SpoolError('not-found', 'There is no such job; it may have been printed or deleted.');
+      if ((current.ownerId ?? null) === owner) return;
+      const { ownerId: _o, ...rest } = current;
+      const next: JobRecord = { ...rest, ...(owner === null ? {} : { ownerId: owner }) };
+      try {
+        await writeFileAtomic(
+          this.fs,
+          join(this.spoolDir, spoolNames.record(id)),
+          join(this.spoolDir, spoolNames.recordTemp(id)),
+          JSON.stringify(next),
+          { syncDir: false },
+        );
+        await this.dirSync.sync();
+      } catch (err) {
+        throw storageError('saving the job owner', err);
+      }
+      this.index.set(next);
+    });
+  }
+
   /** Deletes a job and its document; false if it did not exist. Never follows a symlink (unlink removes the link). */
   remove(id: string): Promise<boolean> {
     return this.withLock(id, async () => {
@@ -295,6 +327,13 @@ export class JobStore extends EventEmitter<JobStoreEvents> {
     });
     return this.track(run);
   }
+}
+
+/** An owner id as the record parser will accept it back; anything else is a programming error. */
+function checkOwnerId(ownerId: string): string {
+  if (typeof ownerId !== 'string' || ownerId === '' || ownerId.length > MAX_OWNER_ID_LENGTH)
+    throw new RangeError(`An owner id is 1-${MAX_OWNER_ID_LENGTH} characters.`);
+  return ownerId;
 }
 
 /** Opens (and recovers) the spool under `dataDir`. */

@@ -219,6 +219,10 @@ describe('a full disk under the data dir', () => {
       '0',
       '--ipp-port',
       '0',
+      '--mfp-port',
+      '0',
+      '--mfp-host',
+      '127.0.0.1',
       '--hot-folder',
       'off',
     ]);
@@ -234,6 +238,7 @@ describe('a full disk under the data dir', () => {
         child: p.child,
         port: Number(port),
         ippPort: Number(/virtual printer listening on ipp:\/\/127\.0\.0\.1:(\d+)/.exec(p.out())?.[1] ?? NaN),
+        mfpPort: Number(/MFP job server listening on \S+:(\d+)/.exec(p.out())?.[1] ?? NaN),
         token: readFileSync(join(dataDir, 'control-token'), 'utf8').trim(),
         dataDir,
         stdout: p.out,

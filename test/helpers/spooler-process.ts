@@ -4,6 +4,9 @@ import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
+/** The MFP job server's listening line: scheme and host, then port. */
+const MFP_LINE = /MFP job server listening on (https?:\/\/\S+):(\d+)/;
+
 /** The repository root (tests run from anywhere). */
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 
@@ -13,6 +16,8 @@ export interface SpoolerProcess {
   port: number;
   /** Port of the virtual IPP printer. */
   ippPort: number;
+  /** Port of the MFP job server (bound to 127.0.0.1 unless the test asks for another --mfp-host). */
+  mfpPort: number;
   token: string;
   dataDir: string;
   stdout: () => string;
@@ -41,22 +46,37 @@ export function spawnSpooler(
   return { child, out: () => out, err: () => err, exited };
 }
 
-/** Starts a spooler on free ports (hot folder off unless asked) and waits for its listening line. */
+/**
+ * Starts a spooler on free ports (hot folder off unless asked) and waits for its listening lines. The MFP job
+ * server listens on loopback: tests never open a LAN port (a later `--mfp-host` in `extraArgs` wins).
+ */
 export async function startSpoolerProcess(
   dataDir: string,
   extraArgs: string[] = ['--hot-folder', 'off'],
   env: NodeJS.ProcessEnv = {},
 ): Promise<SpoolerProcess> {
   const p = spawnSpooler(
-    ['--data-dir', dataDir, '--control-port', '0', '--ipp-port', '0', ...extraArgs],
+    [
+      '--data-dir',
+      dataDir,
+      '--control-port',
+      '0',
+      '--ipp-port',
+      '0',
+      '--mfp-port',
+      '0',
+      '--mfp-host',
+      '127.0.0.1',
+      ...extraArgs,
+    ],
     env,
   );
   const port = await new Promise<number>((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`spooler did not start: ${p.err()}`)), 30_000);
     const check = () => {
       const m = /control API listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(p.out());
-      // The printer's line comes right after; wait for both so that every port is known.
-      if (m && /virtual printer listening on /.test(p.out())) {
+      // The printer's and the MFP server's lines come right after; wait for all so that every port is known.
+      if (m && /virtual printer listening on /.test(p.out()) && MFP_LINE.test(p.out())) {
         clearTimeout(timer);
         res(Number(m[1]));
       }
@@ -69,5 +89,15 @@ export async function startSpoolerProcess(
   });
   const token = readFileSync(join(dataDir, 'control-token'), 'utf8').trim();
   const ippPort = Number(/virtual printer listening on ipp:\/\/127\.0\.0\.1:(\d+)/.exec(p.out())?.[1] ?? NaN);
-  return { child: p.child, port, ippPort, token, dataDir, stdout: p.out, stderr: p.err, exited: p.exited };
+  return {
+    child: p.child,
+    port,
+    ippPort,
+    mfpPort: Number(MFP_LINE.exec(p.out())?.[2] ?? NaN),
+    token,
+    dataDir,
+    stdout: p.out,
+    stderr: p.err,
+    exited: p.exited,
+  };
 }

@@ -13,7 +13,10 @@ export async function startTestSpooler(
   dataDir = tempDir(t),
 ): Promise<Spooler & { port: number; dataDir: string }> {
   const config = loadConfig(
-    ['--data-dir', dataDir, '--control-port', '0', '--ipp-port', '0', '--hot-folder', 'off', ...args],
+    [
+      ...['--data-dir', dataDir, '--control-port', '0', '--ipp-port', '0', '--hot-folder', 'off'],
+      ...['--mfp-port', '0', '--mfp-host', '127.0.0.1', ...args],
+    ],
     {},
   );
   const spooler = await startSpooler(config, createLogger({ dir: null, console: false }));

@@ -14,7 +14,10 @@ describe('retention', () => {
     let now = Date.parse('2026-01-01T00:00:00Z');
     const dataDir = tempDir(t);
     const config = loadConfig(
-      ['--data-dir', dataDir, '--control-port', '0', '--ipp-port', '0', '--hot-folder', 'off'],
+      [
+        ...['--data-dir', dataDir, '--control-port', '0', '--ipp-port', '0', '--hot-folder', 'off'],
+        ...['--mfp-port', '0', '--mfp-host', '127.0.0.1'],
+      ],
       {},
     );
     const spooler = await startSpooler(config, createLogger({ dir: null, console: false }), {
