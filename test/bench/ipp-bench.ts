@@ -2,15 +2,12 @@
 // ippeveprinter (CUPS's IPP Everywhere printer) side by side, with `dd conv=fsync` of the same bytes as the
 // disk's own limit, and our peak RSS growth while receiving (a 500 MB job too). Every job is checked where it
 // landed (our control API's sha256, ippeveprinter's kept file), so a printer that fails cannot look fast.
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { statSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { listAllJobs } from '../helpers/control-client.js';
+import { startChild, startIppEvePrinter, stopChild } from '../helpers/ippeveprinter.js';
 import { makePdf, sha256, writeBigPdf } from '../helpers/pdf.js';
 import { startSpoolerProcess } from '../helpers/spooler-process.js';
 import type { SpoolerProcess } from '../helpers/spooler-process.js';
@@ -69,29 +66,6 @@ interface Target {
   verify(sent: Sent[]): Promise<string[]>;
 }
 
-interface Child {
-  child: ChildProcess;
-  exited: Promise<number | string>;
-  output: () => string;
-}
-
-/** Starts a program; its stdout and stderr are kept (the last 64 KB). */
-function startChild(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Child {
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const keep = (c: Buffer) => (output = (output + c.toString()).slice(-65536));
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<number | string>((resolve) => {
-    child.on('close', (code, signal) => resolve(code ?? signal ?? -1));
-    child.on('error', (err) => {
-      output += String(err);
-      resolve(-1);
-    });
-  });
-  return { child, exited, output: () => output };
-}
-
 /** Runs a program to its end. */
 async function run(command: string, args: string[]): Promise<{ code: number | string; output: string }> {
   const c = startChild(command, args);
@@ -99,86 +73,22 @@ async function run(command: string, args: string[]): Promise<{ code: number | st
   return { code, output: c.output() };
 }
 
-/** SIGTERM, then SIGKILL after 5 s; resolves once the process is gone. */
-async function stopChild(c: { child: ChildProcess; exited: Promise<number | string> }): Promise<void> {
-  if (c.child.exitCode !== null || c.child.signalCode !== null) return;
-  c.child.kill('SIGTERM');
-  const timer = setTimeout(() => c.child.kill('SIGKILL'), 5000);
-  await c.exited;
-  clearTimeout(timer);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port }, () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
-}
-
-async function waitUntil(what: string, ready: () => boolean | Promise<boolean>, c: Child): Promise<void> {
-  const deadline = performance.now() + 15_000;
-  while (!(await ready())) {
-    if (c.child.exitCode !== null || c.child.signalCode !== null)
-      throw new Error(`${what} exited before it was ready: ${c.output()}`);
-    if (performance.now() > deadline) throw new Error(`${what} is not ready after 15 s: ${c.output()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** ippeveprinter as peers.md starts it: a private D-Bus, no DNS-SD, its own certificate folder, files kept. */
-async function startIppEvePrinter(dir: string): Promise<Target & { stop(): Promise<void> }> {
-  const spool = join(dir, 'spool');
-  mkdirSync(spool, { recursive: true });
-  mkdirSync(join(dir, 'ssl'));
-  const bus = join(dir, 'bus.sock');
-  const children = [startChild('dbus-daemon', ['--session', '--nofork', `--address=unix:path=${bus}`])];
-  const stop = async () => {
-    for (const c of children.reverse()) await stopChild(c);
+/** ippeveprinter (test/helpers/ippeveprinter.ts); a job arrived when it kept the same bytes under its name. */
+async function ippEveTarget(dir: string): Promise<Target & { stop(): Promise<void> }> {
+  const eve = await startIppEvePrinter(dir, 'Bench Printer');
+  return {
+    label: 'ippeveprinter',
+    uri: eve.uri,
+    stop: () => eve.stop(),
+    async verify(sent) {
+      const kept = eve.kept();
+      return sent.flatMap((d) => {
+        const bytes = kept.get(d.name);
+        if (!bytes) return [`${d.name}: not in its spool`];
+        return sha256(bytes) === d.sha256 ? [] : [`${d.name}: different bytes`];
+      });
+    },
   };
-  try {
-    await waitUntil('dbus-daemon', () => existsSync(bus), children[0] as Child);
-    const port = await freePort();
-    // -k keeps every document; -c /bin/true ends each job at once (without it a job "prints" for 5-15 s).
-    const args = ['-r', 'off', '-n', 'localhost', '-p', String(port), '-K', join(dir, 'ssl'), '-d', spool];
-    args.push('-k', '-c', '/bin/true', '-f', 'application/pdf', '-m', 'Bench', '-M', 'CUPS', 'Bench Printer');
-    const eve = startChild('ippeveprinter', args, { DBUS_SYSTEM_BUS_ADDRESS: `unix:path=${bus}` });
-    children.push(eve);
-    await waitUntil('ippeveprinter', () => canConnect(port), eve);
-    return {
-      label: 'ippeveprinter',
-      uri: `ipp://localhost:${port}/ipp/print`,
-      stop,
-      async verify(sent) {
-        const kept = new Map<string, string>(); // job-name -> file, kept as `<job-id>-<job-name>.pdf`
-        for (const f of readdirSync(spool)) {
-          const m = /^\d+-(.+)\.pdf$/.exec(f);
-          if (m) kept.set(m[1] as string, join(spool, f));
-        }
-        return sent.flatMap((d) => {
-          const path = kept.get(d.name);
-          if (!path) return [`${d.name}: not in its spool`];
-          return sha256(readFileSync(path)) === d.sha256 ? [] : [`${d.name}: different bytes`];
-        });
-      },
-    };
-  } catch (err) {
-    await stop();
-    throw err;
-  }
 }
 
 /** Our printer; a job arrived when the control API lists it with the sent size and sha256. */
@@ -400,7 +310,7 @@ export async function runIppBench(workDir: string): Promise<void> {
     throw new Error('BENCH_IPP_CONCURRENCY must be a whole number, 1 or more.');
   const dir = mkdtempSync(join(workDir, 'ipp-'));
   const spoolers: SpoolerProcess[] = [];
-  let eve: Awaited<ReturnType<typeof startIppEvePrinter>> | null = null;
+  let eve: Awaited<ReturnType<typeof ippEveTarget>> | null = null;
   try {
     const testFile = join(dir, 'print-job.test');
     writeFileSync(testFile, PRINT_JOB_TEST);
@@ -410,7 +320,7 @@ export async function runIppBench(workDir: string): Promise<void> {
     const client = (await run('ipptool', ['--version'])).output.trim();
     const spooler = await startSpoolerProcess(mkdtempSync(join(dir, 'ours-')));
     spoolers.push(spooler);
-    eve = await startIppEvePrinter(join(dir, 'ippeveprinter'));
+    eve = await ippEveTarget(join(dir, 'ippeveprinter'));
     const b: Bench = {
       dir,
       testFile,
