@@ -145,7 +145,8 @@ export async function startIppEvePrinter(dir: string, name = 'Test Printer'): Pr
         // The job is processed after Print-Job is answered: the kept file appears a moment later.
         const deadline = performance.now() + 15_000;
         for (;;) {
-          const found = kept().get(jobName);
+          // ippeveprinter names the file after the job with every character but letters, digits and - as _.
+          const found = kept().get(jobName.replace(/[^A-Za-z0-9-]/g, '_'));
           const processing = readdirSync(spool).some((f) => !/^\d+-.+\.[a-z]+$/.test(f));
           if (found && !processing) return found;
           if (performance.now() > deadline) {

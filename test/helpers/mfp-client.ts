@@ -9,6 +9,8 @@ import { connect } from 'node:tls';
 
 /** What the MFP sends. */
 export interface MfpRequest {
+  /** The desktop's address (default 127.0.0.1). */
+  hostname?: string;
   port: number;
   path: string;
   method?: string;
@@ -43,12 +45,13 @@ export function mfpRequest(req: MfpRequest): Promise<MfpResponse> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { ...req.headers };
     if (req.ticket !== undefined) headers.authorization = `Bearer ${req.ticket}`;
-    if (req.host !== null) headers.host = req.host ?? `127.0.0.1:${req.port}`;
+    const hostname = req.hostname ?? '127.0.0.1';
+    if (req.host !== null) headers.host = req.host ?? `${hostname.includes(':') ? `[${hostname}]` : hostname}:${req.port}`;
     let peerSha256: string | null = null;
     const pin = req.pin;
     const r = request(
       {
-        host: '127.0.0.1',
+        host: hostname,
         port: req.port,
         method: req.method ?? 'GET',
         path: req.path,
@@ -61,7 +64,7 @@ export function mfpRequest(req: MfpRequest): Promise<MfpResponse> {
           : {
               // The request is written only after the handshake and the pin check succeeded.
               createConnection: (_opts: unknown, done: (err: Error | null, socket: Duplex) => void) => {
-                const socket = connect({ host: '127.0.0.1', port: req.port, rejectUnauthorized: false });
+                const socket = connect({ host: hostname, port: req.port, rejectUnauthorized: false });
                 socket.once('error', (err) => done(err, socket));
                 socket.once('secureConnect', () => {
                   const cert = socket.getPeerX509Certificate();
