@@ -21,6 +21,7 @@ export function toUserView(u: User, now?: number): UserView {
     organizationId: u.organizationId,
     disabled: u.disabled,
     lockedUntil: locked && u.lockedUntil !== null ? new Date(u.lockedUntil).toISOString() : null,
+    group: u.group,
   };
 }
 

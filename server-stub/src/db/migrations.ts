@@ -238,6 +238,16 @@ export const migrations: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 6,
+    name: 'user groups',
+    sql: `
+      -- A user's group (a department, a team) for the user-group report; the log keeps the group the user
+      -- was in when the job printed, so moving a user does not rewrite history.
+      ALTER TABLE users ADD COLUMN user_group TEXT CHECK (user_group IS NULL OR length(user_group) BETWEEN 1 AND 100);
+      ALTER TABLE job_logs ADD COLUMN user_group TEXT;
+    `,
+  },
 ];
 
 /** Thrown when the database was written by a newer server than this one. */

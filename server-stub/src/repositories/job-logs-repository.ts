@@ -12,6 +12,8 @@ export interface JobLog {
   deviceId: string | null;
   jobId: string;
   name: string | null;
+  /** The user's group when the job printed, or null. */
+  userGroup: string | null;
   spool: SpoolMode;
   pages: number;
   sheets: number;
@@ -27,6 +29,7 @@ interface JobLogRow {
   device_id: string | null;
   job_id: string;
   name: string | null;
+  user_group: string | null;
   spool: SpoolMode;
   pages: number;
   sheets: number;
@@ -42,6 +45,7 @@ const toLog = (r: JobLogRow): JobLog => ({
   deviceId: r.device_id,
   jobId: r.job_id,
   name: r.name,
+  userGroup: r.user_group,
   spool: r.spool,
   pages: r.pages,
   sheets: r.sheets,
@@ -73,10 +77,10 @@ const TOTALS = `count(*) AS jobs, sum(pages) AS pages,
 /** Creates the job log repository. */
 export function createJobLogsRepository(db: Database) {
   const insert =
-    db.prepare(`INSERT INTO job_logs (id, organization_id, user_id, device_id, job_id, name, spool,
-      pages, sheets, color, duplex, printed_at)
-    VALUES (@id, @organizationId, @userId, @deviceId, @jobId, @name, @spool, @pages, @sheets, @color, @duplex,
-      @printedAt)`);
+    db.prepare(`INSERT INTO job_logs (id, organization_id, user_id, device_id, job_id, name, user_group,
+      spool, pages, sheets, color, duplex, printed_at)
+    VALUES (@id, @organizationId, @userId, @deviceId, @jobId, @name, @userGroup, @spool, @pages, @sheets, @color,
+      @duplex, @printedAt)`);
   const byJob = db.prepare<[string], JobLogRow>('SELECT * FROM job_logs WHERE job_id = ?');
   const ofUser = db.prepare<[string, number, number], JobLogRow>(
     `SELECT * FROM job_logs WHERE user_id = ? AND printed_at >= ? AND printed_at < ?
@@ -88,6 +92,10 @@ export function createJobLogsRepository(db: Database) {
   const byUser = db.prepare<[string, number, number], UsageTotals>(
     `SELECT user_id AS key, ${TOTALS} FROM job_logs
      WHERE organization_id = ? AND printed_at >= ? AND printed_at < ? GROUP BY user_id ORDER BY user_id`,
+  );
+  const byGroup = db.prepare<[string, number, number], UsageTotals>(
+    `SELECT user_group AS key, ${TOTALS} FROM job_logs
+     WHERE organization_id = ? AND printed_at >= ? AND printed_at < ? GROUP BY user_group ORDER BY user_group`,
   );
   const byDevice = db.prepare<[string, number, number], UsageTotals>(
     `SELECT device_id AS key, ${TOTALS} FROM job_logs
@@ -113,6 +121,10 @@ export function createJobLogsRepository(db: Database) {
     /** An organization's totals in [from, to) per user (key: user id, null for deleted users). */
     totalsByUser(organizationId: string, from: number, to: number): UsageTotals[] {
       return byUser.all(organizationId, from, to);
+    },
+    /** An organization's totals in [from, to) per user group (key null: users in no group). */
+    totalsByGroup(organizationId: string, from: number, to: number): UsageTotals[] {
+      return byGroup.all(organizationId, from, to);
     },
     /** An organization's totals in [from, to) per printing device. */
     totalsByDevice(organizationId: string, from: number, to: number): UsageTotals[] {

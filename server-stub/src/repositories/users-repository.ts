@@ -12,6 +12,8 @@ export interface User {
   failedLogins: number;
   lockedUntil: number | null;
   disabled: boolean;
+  /** The user's group (department, team) for the user-group report, or null. */
+  group: string | null;
   createdAt: number;
 }
 
@@ -24,6 +26,7 @@ interface UserRow {
   failed_logins: number;
   locked_until: number | null;
   disabled: number;
+  user_group: string | null;
   created_at: number;
 }
 
@@ -36,6 +39,7 @@ const toUser = (r: UserRow): User => ({
   failedLogins: r.failed_logins,
   lockedUntil: r.locked_until,
   disabled: r.disabled === 1,
+  group: r.user_group,
   createdAt: r.created_at,
 });
 
@@ -57,6 +61,7 @@ export function createUsersRepository(db: Database) {
   );
   const setRole = db.prepare<[Role, string]>('UPDATE users SET role = ? WHERE id = ?');
   const setDisabled = db.prepare<[number, string]>('UPDATE users SET disabled = ? WHERE id = ?');
+  const setGroup = db.prepare<[string | null, string]>('UPDATE users SET user_group = ? WHERE id = ?');
   const remove = db.prepare<[string]>('DELETE FROM users WHERE id = ?');
 
   return {
@@ -98,6 +103,10 @@ export function createUsersRepository(db: Database) {
     /** Disables or enables the account (a disabled user cannot log in and has no live session). */
     setDisabled(id: string, disabled: boolean): void {
       setDisabled.run(disabled ? 1 : 0, id);
+    },
+    /** Puts the user in a group (null: none). */
+    setGroup(id: string, group: string | null): void {
+      setGroup.run(group, id);
     },
     /** Deletes the user; foreign keys with ON DELETE CASCADE remove sessions, PIN, cards and the like. */
     delete(id: string): boolean {

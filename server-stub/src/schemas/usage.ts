@@ -51,18 +51,18 @@ export const ownLogSchema = {
 } as const;
 
 /** How a usage report groups its rows. */
-export type UsageGrouping = 'user' | 'device';
+export type UsageGrouping = 'user' | 'group' | 'device';
 
 /** Route schema of GET /api/v1/reports/usage. */
 export const usageReportSchema = {
   tags: ['reports'],
-  summary: "The customer admin's user and device report for one month",
+  summary: "The customer admin's user, user-group and device report for one month",
   security: [{ bearerAuth: [] }],
   querystring: {
     type: 'object',
     required: ['by'],
     additionalProperties: false,
-    properties: { month: monthQuery, by: { type: 'string', enum: ['user', 'device'] } },
+    properties: { month: monthQuery, by: { type: 'string', enum: ['user', 'group', 'device'] } },
   },
   response: {
     200: {
@@ -71,7 +71,7 @@ export const usageReportSchema = {
       additionalProperties: false,
       properties: {
         month: { type: 'string' },
-        by: { type: 'string', enum: ['user', 'device'] },
+        by: { type: 'string', enum: ['user', 'group', 'device'] },
         rows: {
           type: 'array',
           items: {
@@ -79,7 +79,7 @@ export const usageReportSchema = {
             required: ['id', 'label', ...totalsRequired],
             additionalProperties: false,
             properties: {
-              /** The user or device id; null for deleted users or devices. */
+              /** The user id, group name or device id; null for deleted users or devices, or no group. */
               id: { type: ['string', 'null'] },
               label: { type: 'string' },
               ...totalsProperties,

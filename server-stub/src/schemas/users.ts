@@ -26,12 +26,14 @@ export interface UserView {
   disabled: boolean;
   /** ISO 8601 end of a lockout in force, else null. */
   lockedUntil: string | null;
+  /** The user's group (department, team) for the user-group report, or null. */
+  group: string | null;
 }
 
 /** JSON schema of UserView. */
 export const userViewSchema = {
   type: 'object',
-  required: ['id', 'username', 'role', 'organizationId', 'disabled', 'lockedUntil'],
+  required: ['id', 'username', 'role', 'organizationId', 'disabled', 'lockedUntil', 'group'],
   additionalProperties: false,
   properties: {
     id: { type: 'string' },
@@ -40,6 +42,7 @@ export const userViewSchema = {
     organizationId: { type: 'string' },
     disabled: { type: 'boolean' },
     lockedUntil: { type: ['string', 'null'], format: 'date-time' },
+    group: { type: ['string', 'null'] },
   },
 } as const;
 
@@ -56,9 +59,10 @@ export interface CreateUserBody {
   role: Role;
 }
 
-/** PATCH /api/v1/users/:id body. */
+/** PATCH /api/v1/users/:id body: a new role, a new group (null: none), or both. */
 export interface UpdateUserBody {
-  role: Role;
+  role?: Role;
+  group?: string | null;
 }
 
 /** Params with a user id. */
@@ -118,14 +122,17 @@ const manageResponses = { 200: userViewSchema, 400: errorRef, 401: errorRef, 403
 /** Route schema of PATCH /api/v1/users/:id (another user's role). */
 export const updateUserSchema = {
   tags: ['users'],
-  summary: "Give another user of the caller's organization another role",
+  summary: "Change another user's role or group (the caller's organization)",
   security: [{ bearerAuth: [] }],
   params: idParamsSchema,
   body: {
     type: 'object',
-    required: ['role'],
+    minProperties: 1,
     additionalProperties: false,
-    properties: { role: { type: 'string', enum: [...ROLES] } },
+    properties: {
+      role: { type: 'string', enum: [...ROLES] },
+      group: { type: ['string', 'null'], minLength: 1, maxLength: 100, pattern: '^\\S(.*\\S)?$' },
+    },
   },
   response: manageResponses,
 } as const;

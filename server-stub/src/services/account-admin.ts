@@ -75,17 +75,19 @@ export function createAccountAdmin(deps: {
       return found.target;
     },
 
-    /** Gives another user of the caller's own organization a role that exists in that organization. */
-    setRole(caller: Caller, targetId: string, role: Role): User {
+    /** Changes another user's role (one that exists in that organization) and/or group. */
+    update(caller: Caller, targetId: string, change: { role?: Role; group?: string | null }): User {
       const { target, home } = manageable(caller, targetId);
-      if (!rolesFor(home.kind).includes(role)) {
+      const role = change.role;
+      if (role !== undefined && !rolesFor(home.kind).includes(role)) {
         throw new HttpError(
           400,
           'bad_request',
           `A ${home.kind} organization has the roles ${rolesFor(home.kind).join(', ')}; ${role} is not one of them.`,
         );
       }
-      users.setRole(target.id, role);
+      if (role !== undefined) users.setRole(target.id, role);
+      if (change.group !== undefined) users.setGroup(target.id, change.group);
       return reload(target.id);
     },
 

@@ -168,6 +168,7 @@ export function createJobService(deps: {
         deviceId: mfp.id,
         jobId: job.id,
         name: job.name,
+        userGroup: user.group,
         spool: job.spool,
         pages: report.pages,
         sheets: report.sheets ?? (report.duplex ? Math.ceil(report.pages / 2) : report.pages),

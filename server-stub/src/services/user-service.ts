@@ -44,7 +44,7 @@ export function createUserService(deps: {
         if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw usernameTaken();
         throw err;
       }
-      return { ...user, failedLogins: 0, lockedUntil: null, disabled: false };
+      return { ...user, failedLogins: 0, lockedUntil: null, disabled: false, group: null };
     },
   };
 }

@@ -22,6 +22,7 @@ describe('GET /api/v1/me', () => {
     assert.equal(body.user.organizationId, body.organization.id);
     assert.deepEqual(Object.keys(body.user).sort(), [
       'disabled',
+      'group',
       'id',
       'lockedUntil',
       'organizationId',

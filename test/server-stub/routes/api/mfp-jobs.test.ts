@@ -121,6 +121,14 @@ describe('/api/v1/mfp/jobs (release at the MFP)', () => {
     assert.equal(doc.headers['content-type'], 'application/pdf');
     assert.deepEqual(doc.rawPayload, s.cloudDoc);
 
+    // The user is in a group when the job prints: the group report counts it there.
+    const patched = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/users/${(await app.inject({ url: '/api/v1/me', headers: bearer(s.userToken) })).json().user.id as string}`,
+      headers: bearer(s.tenants.customerA.adminToken),
+      payload: { group: 'Accounting' },
+    });
+    assert.equal(patched.statusCode, 200, patched.body);
     const report = { pages: 3, color: false, duplex: true };
     const printed = await app.inject({
       method: 'POST',
@@ -147,6 +155,18 @@ describe('/api/v1/mfp/jobs (release at the MFP)', () => {
     // The owner's log and the desktop's view both show it; the MFP no longer lists it.
     const own = await app.inject({ url: '/api/v1/me/log', headers: bearer(s.userToken) });
     assert.equal((own.json() as { totals: { pages: number; jobs: number } }).totals.pages, 3);
+    const groups = await app.inject({
+      url: '/api/v1/reports/usage?by=group',
+      headers: bearer(s.tenants.customerA.adminToken),
+    });
+    assert.deepEqual(
+      (groups.json() as { rows: { id: string; label: string; pages: number }[] }).rows.map((r) => [
+        r.id,
+        r.label,
+        r.pages,
+      ]),
+      [['Accounting', 'Accounting', 3]],
+    );
     const job = await app.inject({ url: `/api/v1/jobs/${s.cloud.id}`, headers: bearer(s.userToken) });
     assert.equal((job.json() as { state: string }).state, 'printed');
     const list = (await app.inject({ url: '/api/v1/mfp/jobs', headers: s.mfpAuth })).json() as Listed;

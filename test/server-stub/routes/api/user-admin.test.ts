@@ -46,6 +46,25 @@ describe('user administration', () => {
     );
   });
 
+  it('puts another user in a group and takes them out; an empty change or a blank name is refused', async (t) => {
+    const { app } = await buildTestApp(t);
+    const tenants = await buildTenants(app);
+    const id = await createUser(app, tenants.customerA.adminToken, 'user1', 'customer_user');
+    const res = await patch(app, tenants.customerA.adminToken, id, { group: 'Accounting' });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal((res.json() as { group: string }).group, 'Accounting');
+    assert.equal((res.json() as { role: string }).role, 'customer_user');
+    for (const payload of [{}, { group: '' }, { group: ' padded ' }, { group: 'x'.repeat(101) }]) {
+      assert.equal(
+        (await patch(app, tenants.customerA.adminToken, id, payload)).statusCode,
+        400,
+        JSON.stringify(payload),
+      );
+    }
+    const cleared = await patch(app, tenants.customerA.adminToken, id, { group: null });
+    assert.equal((cleared.json() as { group: null }).group, null);
+  });
+
   it('refuses every change of one’s own account: role, organization, lock state, deletion', async (t) => {
     const { app } = await buildTestApp(t);
     const tenants = await buildTenants(app);

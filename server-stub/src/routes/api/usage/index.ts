@@ -69,8 +69,11 @@ const usageRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }
       const rows =
         by === 'user'
           ? ctx.jobLogs.totalsByUser(organization.id, range.from, range.to)
-          : ctx.jobLogs.totalsByDevice(organization.id, range.from, range.to);
+          : by === 'group'
+            ? ctx.jobLogs.totalsByGroup(organization.id, range.from, range.to)
+            : ctx.jobLogs.totalsByDevice(organization.id, range.from, range.to);
       const label = (id: string | null): string => {
+        if (by === 'group') return id ?? '(no group)';
         if (id === null) return by === 'user' ? '(deleted user)' : '(deleted device)';
         if (by === 'user') return ctx.users.findById(id)?.username ?? '(deleted user)';
         return ctx.devices.findById(id)?.hostName ?? '(deleted device)';

@@ -50,8 +50,7 @@ const userRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx })
   app.patch<{ Params: UserParams; Body: UpdateUserBody }>(
     '/:id',
     { schema: updateUserSchema },
-    async (request) =>
-      view(ctx.accountAdmin.setRole(callerOf(request), request.params.id, request.body.role)),
+    async (request) => view(ctx.accountAdmin.update(callerOf(request), request.params.id, request.body)),
   );
 
   app.post<{ Params: UserParams }>(
