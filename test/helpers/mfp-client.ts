@@ -46,7 +46,8 @@ export function mfpRequest(req: MfpRequest): Promise<MfpResponse> {
     const headers: Record<string, string> = { ...req.headers };
     if (req.ticket !== undefined) headers.authorization = `Bearer ${req.ticket}`;
     const hostname = req.hostname ?? '127.0.0.1';
-    if (req.host !== null) headers.host = req.host ?? `${hostname.includes(':') ? `[${hostname}]` : hostname}:${req.port}`;
+    if (req.host !== null)
+      headers.host = req.host ?? `${hostname.includes(':') ? `[${hostname}]` : hostname}:${req.port}`;
     let peerSha256: string | null = null;
     const pin = req.pin;
     const r = request(

@@ -40,7 +40,9 @@ describe('MFP simulator: release to a real printer', () => {
         ...(body !== undefined && !Buffer.isBuffer(body) ? { 'content-type': 'application/json' } : {}),
         ...extra,
       },
-      ...(body !== undefined ? { body: Buffer.isBuffer(body) ? new Uint8Array(body) : JSON.stringify(body) } : {}),
+      ...(body !== undefined
+        ? { body: Buffer.isBuffer(body) ? new Uint8Array(body) : JSON.stringify(body) }
+        : {}),
     });
     const text = await res.text();
     assert.ok(res.status < 300, `${method} ${path}: ${res.status} ${text}`);
