@@ -45,6 +45,7 @@ import quotaRoutes from './routes/api/quotas/index.js';
 import reportRoutes from './routes/api/reports/index.js';
 import { errorBodySchema } from './schemas/common.js';
 import { createAccountAdmin } from './services/account-admin.js';
+import { createOrganizationDeletion } from './services/organization-deletion.js';
 import { createAuthService, DEFAULT_LOCKOUT } from './services/auth-service.js';
 import type { LockoutPolicy } from './services/auth-service.js';
 import { bootstrapIfEmpty } from './services/bootstrap.js';
@@ -246,6 +247,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         checkPassword: organizationPolicies.checkPassword,
       }),
       accountAdmin,
+      organizationDeletion: createOrganizationDeletion({
+        db,
+        organizations,
+        deleteDocuments: (ids) => jobService.deleteDocuments(ids),
+      }),
       tickets: createTicketSigner({ dataDir: options.dataDir, now }),
       sessionTimeouts,
       now,

@@ -7,6 +7,7 @@ import type { JobLogsRepository } from './repositories/job-logs-repository.js';
 import type { OrganizationsRepository } from './repositories/organizations-repository.js';
 import type { UsersRepository } from './repositories/users-repository.js';
 import type { AccountAdmin } from './services/account-admin.js';
+import type { OrganizationDeletion } from './services/organization-deletion.js';
 import type { TicketSigner } from './services/ticket-signer.js';
 import type { AuthService } from './services/auth-service.js';
 import type { CardService } from './services/card-service.js';
@@ -32,6 +33,7 @@ export interface AppContext {
   sessions: SessionService;
   userService: UserService;
   accountAdmin: AccountAdmin;
+  organizationDeletion: OrganizationDeletion;
   /** Signs the short-lived tickets an MFP shows a desktop's 5571 server. */
   tickets: TicketSigner;
   sessionTimeouts: SessionTimeouts;

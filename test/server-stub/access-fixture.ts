@@ -46,6 +46,17 @@ const KIND: Record<OrgKey, Kind> = {
   C11: 'customer',
 };
 
+/** The parent of each organization of the tree. */
+const PARENT: Record<Exclude<OrgKey, 'root'>, OrgKey> = {
+  P: 'root',
+  Q: 'root',
+  P1: 'P',
+  CA: 'P',
+  CB: 'P',
+  C11: 'P1',
+  CQ: 'Q',
+};
+
 /** The organization of each relation, seen from a caller in P (providers) or in CA (customers). */
 const PLACES: Record<Kind, Partial<Record<RelationName, OrgKey>>> = {
   provider: {
@@ -290,8 +301,15 @@ export async function buildAccessFixture(app: FastifyInstance) {
       const key = `${kind}:${org}:${relation === 'own' ? caller.userId : ''}`;
       const make = async (): Promise<string> => {
         switch (kind) {
-          case 'organization':
-            return orgId(org);
+          case 'organization': {
+            // A changing cell (DELETE) gets a new organization of the same kind under the same parent, so the
+            // shared tree stays whole; own and parent stay what they are (no role may delete either).
+            if (!fresh || ['own', 'same-tenant', 'parent'].includes(relation) || org === 'root')
+              return orgId(org);
+            const parent = PARENT[org];
+            const body = { kind: KIND[org], name: unique(`Fresh ${org}`) };
+            return (await call('/api/v1/organizations', adminOf(parent), body)).id;
+          }
           case 'user':
             if (relation === 'own') return caller.userId;
             return (await newUser(org, plainRole(org))).userId;
@@ -319,8 +337,7 @@ export async function buildAccessFixture(app: FastifyInstance) {
             throw new Error('a route without a target has no target');
         }
       };
-      // Organizations are never deleted by any route, so even changing cells share them.
-      const id = fresh && kind !== 'organization' ? await make() : await cached(key, make);
+      const id = fresh ? await make() : await cached(key, make);
       const ownerId = owners.get(id);
       return { id, organizationKind, ...(ownerId ? { ownerId } : {}) };
     },

@@ -114,6 +114,16 @@ export const updateOrganizationSchema = {
   response: { 200: organizationViewSchema, 400: errorRef, 401: errorRef, 404: errorRef },
 } as const;
 
+/** Route schema of DELETE /api/v1/organizations/:id. */
+export const deleteOrganizationSchema = {
+  tags: ['organizations'],
+  summary:
+    'Delete a direct child organization with its users, devices, jobs and logs (not while it has children)',
+  security: [{ bearerAuth: [] }],
+  params: idParamsSchema,
+  response: { 204: { type: 'null' }, 401: errorRef, 404: errorRef, 409: errorRef },
+} as const;
+
 /** Route schema of POST /api/v1/organizations/:id/admins. */
 export const createOrganizationAdminSchema = {
   tags: ['organizations'],

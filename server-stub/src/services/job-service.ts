@@ -144,6 +144,11 @@ export function createJobService(deps: {
       return jobs.findById(job.id) ?? job;
     },
 
+    /** Deletes the cloud documents of these jobs (their records are gone already). */
+    async deleteDocuments(jobIds: string[]): Promise<void> {
+      for (const id of jobIds) await blobs.delete(id);
+    },
+
     /** The stored document of a cloud job, or undefined when it is gone. */
     openDocument(job: StoredJob) {
       return blobs.open(job.id);

@@ -8,6 +8,7 @@ import {
   createOrganizationAdminSchema,
   createOrganizationSchema,
   DEFAULT_MAX_DEVICES,
+  deleteOrganizationSchema,
   getOrganizationSchema,
   listOrganizationsSchema,
   updateOrganizationSchema,
@@ -80,6 +81,21 @@ const organizationRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
       const updated = { ...target, name: name ?? target.name, maxDevices: maxDevices ?? target.maxDevices };
       ctx.organizations.update(target.id, updated);
       return toOrganizationView(updated);
+    },
+  );
+
+  app.delete<{ Params: OrganizationParams }>(
+    '/:id',
+    { schema: deleteOrganizationSchema },
+    async (request, reply) => {
+      const { user, organization } = callerOf(request);
+      const target = ctx.organizations.findById(request.params.id);
+      // The parent's provider admin only (the permission that creates and edits children).
+      if (!target || !permits(user.role, 'organizations.update', relationTo(organization.id, target))) {
+        throw notFound('organization');
+      }
+      await ctx.organizationDeletion.delete(target.id);
+      return reply.code(204).send();
     },
   );
 
