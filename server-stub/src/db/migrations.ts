@@ -248,6 +248,14 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE job_logs ADD COLUMN user_group TEXT;
     `,
   },
+  {
+    version: 7,
+    name: 'per-session idle timeout',
+    sql: `
+      -- A desktop client's session idles out after its organization's idle-logout policy; null: the default.
+      ALTER TABLE sessions ADD COLUMN idle_timeout_ms INTEGER CHECK (idle_timeout_ms IS NULL OR idle_timeout_ms > 0);
+    `,
+  },
 ];
 
 /** Thrown when the database was written by a newer server than this one. */

@@ -8,6 +8,8 @@ export interface Session {
   createdAt: number;
   lastSeenAt: number;
   expiresAt: number;
+  /** This session's idle timeout, or null for the server's default. */
+  idleTimeoutMs: number | null;
 }
 
 interface SessionRow {
@@ -16,6 +18,7 @@ interface SessionRow {
   created_at: number;
   last_seen_at: number;
   expires_at: number;
+  idle_timeout_ms: number | null;
 }
 
 /** Session storage over one SQLite connection. */
@@ -25,8 +28,8 @@ export type SessionsRepository = ReturnType<typeof createSessionsRepository>;
 export function createSessionsRepository(db: Database) {
   const insert = db.prepare<
     [SessionRow]
-  >(`INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at)
-    VALUES (@token_hash, @user_id, @created_at, @last_seen_at, @expires_at)`);
+  >(`INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, idle_timeout_ms)
+    VALUES (@token_hash, @user_id, @created_at, @last_seen_at, @expires_at, @idle_timeout_ms)`);
   const byHash = db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE token_hash = ?');
   const touch = db.prepare<[number, string]>('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?');
   const remove = db.prepare<[string]>('DELETE FROM sessions WHERE token_hash = ?');
@@ -41,6 +44,7 @@ export function createSessionsRepository(db: Database) {
         created_at: s.createdAt,
         last_seen_at: s.lastSeenAt,
         expires_at: s.expiresAt,
+        idle_timeout_ms: s.idleTimeoutMs,
       });
     },
     /** The session with this token hash, or undefined. */
@@ -53,6 +57,7 @@ export function createSessionsRepository(db: Database) {
           createdAt: r.created_at,
           lastSeenAt: r.last_seen_at,
           expiresAt: r.expires_at,
+          idleTimeoutMs: r.idle_timeout_ms,
         }
       );
     },

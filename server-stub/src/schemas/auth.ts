@@ -9,6 +9,8 @@ import type { Role, UserView } from './users.js';
 export interface LoginBody {
   username: string;
   password: string;
+  /** `desktop`: the session idles out after the organization's idle-logout policy (default `web`). */
+  client?: 'web' | 'desktop';
 }
 
 /** POST /api/v1/auth/login answer. */
@@ -41,6 +43,7 @@ export const loginSchema = {
       // Generous upper bounds: the password policy applies when a password is set, not here.
       username: { type: 'string', minLength: 1, maxLength: 256 },
       password: { type: 'string', minLength: 1, maxLength: 1024 },
+      client: { type: 'string', enum: ['web', 'desktop'] },
     },
   },
   response: {

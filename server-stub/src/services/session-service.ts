@@ -36,12 +36,22 @@ export function createSessionService(deps: {
   const { sessions, timeouts, now } = deps;
   return {
     /** Starts a session for a user and returns its token (shown to the client once, never stored). */
-    issue(userId: string): { token: string; expiresAt: number } {
+    issue(
+      userId: string,
+      idleTimeoutMs: number | null = null,
+    ): { token: string; expiresAt: number; idleTimeoutMs: number } {
       const token = randomBytes(32).toString('base64url');
       const at = now();
       const expiresAt = at + timeouts.absoluteLifetimeMs;
-      sessions.insert({ tokenHash: hashToken(token), userId, createdAt: at, lastSeenAt: at, expiresAt });
-      return { token, expiresAt };
+      sessions.insert({
+        tokenHash: hashToken(token),
+        userId,
+        createdAt: at,
+        lastSeenAt: at,
+        expiresAt,
+        idleTimeoutMs,
+      });
+      return { token, expiresAt, idleTimeoutMs: idleTimeoutMs ?? timeouts.idleTimeoutMs };
     },
     /** The user id of a live session (and marks it used), or undefined; an expired session is deleted. */
     resolve(token: string): { userId: string; tokenHash: string } | undefined {
@@ -49,7 +59,7 @@ export function createSessionService(deps: {
       const s = sessions.findByTokenHash(tokenHash);
       if (!s) return undefined;
       const at = now();
-      if (at >= s.expiresAt || at - s.lastSeenAt >= timeouts.idleTimeoutMs) {
+      if (at >= s.expiresAt || at - s.lastSeenAt >= (s.idleTimeoutMs ?? timeouts.idleTimeoutMs)) {
         sessions.delete(tokenHash);
         return undefined;
       }

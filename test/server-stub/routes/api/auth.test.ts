@@ -7,6 +7,7 @@ import { createPasswordHasher } from '../../../../server-stub/src/services/passw
 import type { PasswordHasher } from '../../../../server-stub/src/services/password-hasher.js';
 import { hashToken } from '../../../../server-stub/src/services/session-service.js';
 import { ADMIN, bearer, buildTestApp, login } from '../../helper.js';
+import { buildTenants, PASSWORD } from '../../tenants.js';
 
 const MINUTE = 60_000;
 
@@ -183,5 +184,48 @@ describe('POST /api/v1/auth/logout', () => {
   it('refuses a logout without a session', async (t) => {
     const { app } = await buildTestApp(t);
     assert.equal((await app.inject({ method: 'POST', url: '/api/v1/auth/logout' })).statusCode, 401);
+  });
+});
+
+describe('desktop sessions and the idle-logout policy', () => {
+  it("ends a desktop client's idle session after the organization's idle-logout minutes, a web session after the default", async (t) => {
+    const { app, clock } = await buildTestApp(t);
+    const tenants = await buildTenants(app);
+    const set = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/organizations/${tenants.root.orgId}/policy`,
+      headers: bearer(tenants.root.token),
+      payload: { idleLogoutMinutes: 5 },
+    });
+    assert.equal(set.statusCode, 200, set.body);
+    const desktop = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'admin-a', password: PASSWORD, client: 'desktop' },
+    });
+    assert.equal(desktop.statusCode, 200);
+    const { token, idleTimeoutSeconds } = desktop.json() as { token: string; idleTimeoutSeconds: number };
+    assert.equal(idleTimeoutSeconds, 300);
+    const web = await login(app, 'admin-a', PASSWORD);
+    assert.equal((web.json() as { idleTimeoutSeconds: number }).idleTimeoutSeconds, 1800);
+    const webToken = (web.json() as { token: string }).token;
+    const me = (tok: string) => app.inject({ url: '/api/v1/me', headers: bearer(tok) });
+    clock.advance(4 * 60_000);
+    assert.equal((await me(token)).statusCode, 200); // activity: the idle time starts again
+    clock.advance(4 * 60_000);
+    assert.equal((await me(token)).statusCode, 200);
+    clock.advance(5 * 60_000 + 1);
+    assert.equal((await me(token)).statusCode, 401);
+    assert.equal((await me(webToken)).statusCode, 200);
+    assert.equal(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { username: 'x', password: 'y', client: 'tv' },
+        })
+      ).statusCode,
+      400,
+    );
   });
 });

@@ -24,12 +24,17 @@ const authRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx })
         request.log.info({ reason: result.reason }, 'login refused');
         throw new HttpError(401, 'login_failed', LOGIN_FAILED_MESSAGE);
       }
-      const session = ctx.sessions.issue(result.user.id);
+      // A desktop client's session idles out after the organization's policy (whitepaper 3.3: set by RHQ).
+      const idle =
+        request.body.client === 'desktop'
+          ? ctx.organizationPolicies.values(result.user.organizationId).idleLogoutMinutes * 60_000
+          : null;
+      const session = ctx.sessions.issue(result.user.id, idle);
       return {
         token: session.token,
         tokenType: 'Bearer',
         expiresAt: new Date(session.expiresAt).toISOString(),
-        idleTimeoutSeconds: Math.floor(ctx.sessionTimeouts.idleTimeoutMs / 1000),
+        idleTimeoutSeconds: Math.floor(session.idleTimeoutMs / 1000),
       };
     },
   );
