@@ -41,6 +41,8 @@ export interface IppPrinterOptions {
   sectionTimeoutMs?: number;
   /** How long a connection may stay idle (ms). */
   idleTimeoutMs?: number;
+  /** The server id of the user logged in at capture (becomes the job's ownerId); default nobody. */
+  ownerId?: () => string | null;
 }
 
 /** A running virtual printer. */
@@ -126,6 +128,7 @@ export function createIppPrinter(options: IppPrinterOptions): IppPrinter {
     defaults,
     startedAt,
     accepting: () => accepting,
+    ownerId: options.ownerId ?? (() => null),
     facts: (uri): PrinterFacts => ({
       uri,
       uuid,

@@ -7,7 +7,10 @@ import type { Logger } from '../log/logger.js';
 import type { JobStore } from '../spool/job-store.js';
 import { registerEventsRoute } from './events.js';
 import { registerJobsRoutes } from './jobs-routes.js';
+import { PUBLIC_ROUTES } from './public-routes.js';
 import { createRequestGuard } from './request-guard.js';
+import { registerSessionRoutes } from './session-routes.js';
+import type { SessionRoutesOptions } from './session-routes.js';
 
 /** What the control API needs. */
 export interface ControlServerOptions {
@@ -20,6 +23,12 @@ export interface ControlServerOptions {
   owner: () => string;
   /** The ports of every listener, for `/v1/health`. */
   ports: () => Record<string, number>;
+  /** The desktop session, or null/absent when no cloud server is configured (the session routes answer 503). */
+  session?: SessionRoutesOptions['session'];
+  /** The server id of the logged-in user, for jobs submitted here (their ownerId). */
+  ownerId?: () => string | null;
+  /** Called for every request that passed the guard with the secret: user activity (idle logout). */
+  onActivity?: () => void;
 }
 
 const routeTables = new WeakMap<FastifyInstance, string[]>();
@@ -60,6 +69,12 @@ export function createControlApp(options: ControlServerOptions): FastifyInstance
       allowedOrigins: options.allowedOrigins ?? [],
     }),
   );
+  // Runs only when the guard let the request through (a hook that answers ends the chain).
+  const onActivity = options.onActivity;
+  if (onActivity)
+    app.addHook('onRequest', async (request) => {
+      if (!PUBLIC_ROUTES.includes(`${request.method} ${request.routeOptions.url ?? ''}`)) onActivity();
+    });
   app.addHook('onSend', async (_request, reply) => {
     reply.header('cache-control', 'no-store');
     reply.header('x-content-type-options', 'nosniff');
@@ -104,9 +119,11 @@ export function createControlApp(options: ControlServerOptions): FastifyInstance
     store: options.store,
     maxUploadBytes: options.maxUploadBytes,
     owner: options.owner,
+    ...(options.ownerId ? { ownerId: options.ownerId } : {}),
     log: options.log,
   });
   registerEventsRoute(app, options.store);
+  registerSessionRoutes(app, { session: options.session ?? null, log: options.log });
   return app;
 }
 

@@ -13,6 +13,8 @@ export interface JobsRoutesOptions {
   maxUploadBytes: number;
   /** Owner of jobs submitted here: the desktop user until a session owner exists. */
   owner: () => string;
+  /** The server id of the user logged in at capture (becomes the job's ownerId); default nobody. */
+  ownerId?: () => string | null;
   log: Logger;
 }
 
@@ -111,11 +113,16 @@ export function registerJobsRoutes(app: FastifyInstance, options: JobsRoutesOpti
             `The document is larger than the limit of ${options.maxUploadBytes} bytes.`,
           );
         }
+        const ownerId = options.ownerId?.() ?? null;
         try {
           const job = await ingestPdf(
             store,
             request.raw,
-            { name: request.query.name ?? 'Untitled document', owner: options.owner() },
+            {
+              name: request.query.name ?? 'Untitled document',
+              owner: options.owner(),
+              ...(ownerId === null ? {} : { ownerId }),
+            },
             options.maxUploadBytes,
           );
           return await reply.code(201).header('location', `/v1/jobs/${job.id}`).send(job);

@@ -33,6 +33,8 @@ export interface SpoolerConfig {
   sweepIntervalMinutes: number;
   allowedOrigins: string[];
   logLevel: string;
+  /** The cloud server (`http(s)://host[:port][/path]`), or null when none is configured (no login). */
+  serverUrl: string | null;
 }
 
 /** A setting that cannot be used, with what to do about it. */
@@ -88,6 +90,28 @@ function hostList(v: string): string[] {
     );
   }
   return hosts;
+}
+/** The cloud server's address: http(s), no credentials, query or fragment (they would end up in logs). */
+function serverUrl(v: string): string {
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    throw new InvalidArgumentError(`"${v}" is not a URL (e.g. http://127.0.0.1:8443).`);
+  }
+  if (
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    url.username ||
+    url.password ||
+    url.search ||
+    url.hash
+  )
+    throw new InvalidArgumentError(
+      url.username || url.password
+        ? 'The server URL must not hold a user name or password.'
+        : `"${v}" must be http(s)://host[:port][/path].`,
+    );
+  return url.href.replace(/\/+$/, '');
 }
 /** A switch: the bare flag (commander passes no value) is true; env and file say true/false. */
 function bool(v?: string): boolean {
@@ -203,6 +227,13 @@ const SETTINGS: Setting[] = [
     parse: list,
   },
   {
+    key: 'serverUrl',
+    flag: '--server-url <url>',
+    env: 'CPS_SERVER_URL',
+    help: 'the cloud server (for now started separately: npm run server)',
+    parse: serverUrl,
+  },
+  {
     key: 'logLevel',
     flag: '--log-level <level>',
     env: 'CPS_LOG_LEVEL',
@@ -277,5 +308,6 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     sweepIntervalMinutes: value('sweepIntervalMinutes', 10),
     allowedOrigins: value('allowedOrigins', []),
     logLevel: value('logLevel', 'info'),
+    serverUrl: value<string | null>('serverUrl', null),
   };
 }

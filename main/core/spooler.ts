@@ -1,10 +1,11 @@
 // The composition root of the spooler core: store, control API, virtual printer, MFP job server, hot folder,
 // retention, in start/stop order.
-import { userInfo } from 'node:os';
+import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { createControlApp, listenControl, registeredRoutes } from '../control/control-server.js';
 import { createControlToken } from '../control/control-token.js';
 import { createIppPrinter } from '../capture/ipp-printer.js';
+import { createCloudHttpClient } from '../cloud/http-client.js';
 import { startHotFolder } from '../hotfolder/hot-folder.js';
 import type { HotFolder } from '../hotfolder/hot-folder.js';
 import type { Logger } from '../log/logger.js';
@@ -17,6 +18,11 @@ import type { FileSystem } from '../spool/file-system.js';
 import { openJobStore } from '../spool/job-store.js';
 import type { JobStore } from '../spool/job-store.js';
 import { retentionReason } from '../spool/retention.js';
+import { createDesktopSession } from '../session/desktop-session.js';
+import type { DesktopSession, SessionTimers } from '../session/desktop-session.js';
+import { openSecretStore } from '../session/secret-store.js';
+import type { SecretStore } from '../session/secret-store.js';
+import { openSettingsStore } from '../settings/settings-store.js';
 import type { RetentionPolicy } from '../spool/retention.js';
 import type { SpoolerConfig } from './config.js';
 import { dataDirProblem, lockDataDir, prepareDataDir } from './data-dir.js';
@@ -52,6 +58,8 @@ export interface Spooler {
     /** The `host:port` values it answers to (the announced addresses). */
     hosts(): string[];
   };
+  /** The desktop session with the cloud server; null when no server is configured (--server-url). */
+  readonly session: DesktopSession | null;
   /** Runs the retention sweep now; returns how many jobs it deleted. */
   sweep(): Promise<number>;
   /** Stops accepting, finishes in-flight writes, closes everything. */
@@ -73,8 +81,12 @@ export async function startSpooler(
   deps: {
     fs?: FileSystem;
     now?: () => number;
-    /** Who may fetch jobs on the MFP port; until the session module provides it, nobody (every ticket 401). */
+    /** Who may fetch jobs on the MFP port; default the desktop session's trust (nobody while logged out). */
     mfpTrust?: TrustProvider;
+    /** Replaces the OS keychain (tests: a memory store); default openSecretStore. */
+    secrets?: SecretStore;
+    /** Timers of the idle logout (tests: fakes driven by `now`). */
+    sessionTimers?: SessionTimers;
   } = {},
 ): Promise<Spooler> {
   await prepareDataDir(config.dataDir);
@@ -120,6 +132,45 @@ export async function startSpooler(
     sweeper.unref();
     cleanups.push(async () => clearInterval(sweeper));
 
+    // The desktop session: only with a cloud server to log in to (the embedded server comes later).
+    let session: DesktopSession | null = null;
+    if (config.serverUrl !== null) {
+      let warned = false;
+      const secrets =
+        deps.secrets ??
+        (await openSecretStore({
+          dataDir: config.dataDir,
+          warn: (message) => {
+            if (!warned) log.warn(message);
+            warned = true;
+          },
+        }));
+      const settings = await openSettingsStore({
+        dataDir: config.dataDir,
+        secrets,
+        ...(deps.fs ? { fs: deps.fs } : {}),
+      });
+      const http = createCloudHttpClient({
+        baseUrl: config.serverUrl,
+        proxy: () => settings.resolveProxy(),
+        log,
+      });
+      cleanups.push(() => http.close());
+      const s = createDesktopSession({
+        http,
+        serverUrl: config.serverUrl,
+        secrets,
+        store,
+        hostName: hostname(),
+        log,
+        now,
+        ...(deps.sessionTimers ? { timers: deps.sessionTimers } : {}),
+      });
+      cleanups.push(async () => s.close());
+      session = s;
+    }
+    const ownerId = () => session?.currentUserId() ?? null;
+
     const token = await createControlToken(config.dataDir, deps.fs);
     log.addSecret(token);
     const ports: Record<string, number> = {};
@@ -133,6 +184,9 @@ export async function startSpooler(
       allowedOrigins: config.allowedOrigins,
       owner: () => owner,
       ports: () => ({ ...ports }),
+      session,
+      ownerId,
+      ...(session ? { onActivity: () => session?.touch() } : {}),
     });
     ports.control = await listenControl(app, config.controlPort).catch((err: unknown) => {
       throw portError('control API', '--control-port', config.controlPort, err);
@@ -145,6 +199,7 @@ export async function startSpooler(
       maxJobBytes: config.maxJobBytes,
       dataDir: config.dataDir,
       mediaDefault: config.mediaDefault,
+      ownerId,
     });
     ports.ipp = await printer.listen(config.ippPort).catch((err: unknown) => {
       throw portError('virtual printer', '--ipp-port', config.ippPort, err);
@@ -166,7 +221,10 @@ export async function startSpooler(
       store,
       log,
       tls,
-      verifier: createTicketVerifier({ getTrust: deps.mfpTrust ?? (() => null), now }),
+      verifier: createTicketVerifier({
+        getTrust: deps.mfpTrust ?? (() => session?.trust() ?? null),
+        now,
+      }),
       hosts: hostPolicy,
     });
     mfpPort = await mfpServer.listen(config.mfpPort, config.mfpHost).catch((err: unknown) => {
@@ -184,17 +242,21 @@ export async function startSpooler(
         log,
         maxBytes: config.maxJobBytes,
         owner: () => owner,
+        ownerId,
         stableMs: config.hotFolderStableMs,
       });
       const hf = hotFolder;
       cleanups.push(() => hf.close());
       await hf.ready;
     }
+    // A session kept in the keychain from before the restart resumes when the server still accepts it.
+    if (session) await session.restore();
     return {
       store,
       ports,
       controlToken: token,
       hotFolder,
+      session,
       controlRoutes: registeredRoutes(app),
       mfp: {
         scheme: mfpServer.scheme,

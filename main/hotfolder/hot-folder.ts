@@ -15,6 +15,8 @@ export interface HotFolderOptions {
   log: Logger;
   maxBytes: number;
   owner: () => string;
+  /** The server id of the user logged in at capture (becomes the job's ownerId); default nobody. */
+  ownerId?: () => string | null;
   /** How long a file must stay the same size before it is taken (ms). */
   stableMs?: number;
   /** How long to wait before retrying a file that failed for a passing reason such as a full disk (ms). */
@@ -85,11 +87,12 @@ export async function startHotFolder(options: HotFolderOptions): Promise<HotFold
       }
     }
     const handle = await fsp.open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+    const ownerId = options.ownerId?.() ?? null;
     try {
       const job = await ingestPdf(
         store,
         handle.createReadStream({ autoClose: false }),
-        { name: basename(path), owner: options.owner(), source },
+        { name: basename(path), owner: options.owner(), source, ...(ownerId === null ? {} : { ownerId }) },
         options.maxBytes,
       );
       log.info('hot folder file became a job', { job: job.id, pages: job.pages });

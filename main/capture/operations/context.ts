@@ -20,6 +20,8 @@ export interface PrinterContext {
   facts(uri: string): PrinterFacts;
   /** False while shutting down. */
   accepting(): boolean;
+  /** The server id of the user logged in on this desktop at capture (the job's ownerId), or null. */
+  ownerId(): string | null;
 }
 
 /** One decoded request. */

@@ -9,13 +9,21 @@ export const printJob: OperationHandler = async (req, printer) => {
   const check = checkJobCreation(req, printer);
   if (!('name' in check)) return check;
   const ippJobId = printer.jobs.allocate();
+  // Whoever is logged in when the document starts to arrive owns it (see desktop-session.ts).
+  const ownerId = printer.ownerId();
   try {
     const job = await intakeDocument(printer.store, req.body, {
       format: check.format,
       compression: check.compression,
       maxBytes: printer.maxJobBytes,
       paper: mediaPaper(check.options.media ?? printer.defaults.media),
-      job: { name: check.name, owner: req.user, options: check.options, ippJobId },
+      job: {
+        name: check.name,
+        owner: req.user,
+        options: check.options,
+        ippJobId,
+        ...(ownerId === null ? {} : { ownerId }),
+      },
     });
     printer.jobs.bind(ippJobId, job.id);
     printer.log.info('job received over IPP', { job: job.id, ippJobId, pages: job.pages });

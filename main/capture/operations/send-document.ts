@@ -44,13 +44,21 @@ export const sendDocument: OperationHandler = async (req, printer) => {
     return answer();
   }
   pending.receiving = true;
+  // Whoever is logged in when the document starts to arrive owns it (see desktop-session.ts).
+  const ownerId = printer.ownerId();
   try {
     const job = await intakeDocument(printer.store, req.body, {
       format: doc.format,
       compression: doc.compression,
       maxBytes: printer.maxJobBytes,
       paper: mediaPaper(pending.options.media ?? printer.defaults.media),
-      job: { name: pending.name, owner: pending.owner, options: pending.options, ippJobId: pending.ippJobId },
+      job: {
+        name: pending.name,
+        owner: pending.owner,
+        options: pending.options,
+        ippJobId: pending.ippJobId,
+        ...(ownerId === null ? {} : { ownerId }),
+      },
     });
     printer.jobs.bind(pending.ippJobId, job.id);
     printer.log.info('job received over IPP', { job: job.id, ippJobId: pending.ippJobId, pages: job.pages });
