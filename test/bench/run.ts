@@ -1,8 +1,9 @@
 // `npm run bench`: every benchmark, side by side with its peer, in one run. Never part of `npm test`.
-// BENCH_ONLY=ipp (or a comma list: spool,ipp,server) runs only those parts.
+// BENCH_ONLY=ipp (or a comma list: spool,ipp,server,mfp) runs only those parts.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runIppBench } from './ipp-bench.js';
+import { runMfpBench } from './mfp-bench.js';
 import { runServerBench } from './server-bench.js';
 import { runSpoolBench } from './spool-bench.js';
 
@@ -10,6 +11,7 @@ const BENCHES: Record<string, (workDir: string) => Promise<void>> = {
   spool: runSpoolBench,
   ipp: runIppBench,
   server: runServerBench,
+  mfp: runMfpBench,
 };
 
 const only = (process.env.BENCH_ONLY ?? '')

@@ -1,6 +1,5 @@
 // The traversal corpus for a job id in a URL path (the spooler core issue): the same list guards every server
-// that takes a job id from a client (the control API, the MFP job server). Copied from
-// test/e2e/traversal.test.ts so that other suites can share it; that suite may import it from here.
+// that takes a job id from a client (the control API, the MFP job server).
 
 /** The path segment after `/v1/jobs/` exactly as sent on the wire (percent-encoding already applied). */
 export function idCorpus(real: string): string[] {

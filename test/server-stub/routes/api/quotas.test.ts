@@ -5,6 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { DATABASE_FILE } from '../../../../server-stub/src/db/database.js';
 import { bearer, buildTestApp, tokenFor } from '../../helper.js';
+import { createUser } from '../../mfp.js';
 import { buildTenants, PASSWORD } from '../../tenants.js';
 
 interface QuotaView {
@@ -16,14 +17,8 @@ interface QuotaView {
 }
 
 async function addUser(app: FastifyInstance, adminToken: string, username: string, role: string) {
-  const res = await app.inject({
-    method: 'POST',
-    url: '/api/v1/users',
-    headers: bearer(adminToken),
-    payload: { username, password: PASSWORD, role },
-  });
-  assert.equal(res.statusCode, 201, res.body);
-  return { id: (res.json() as { id: string }).id, token: await tokenFor(app, username, PASSWORD) };
+  const id = await createUser(app, adminToken, username, role);
+  return { id, token: await tokenFor(app, username, PASSWORD) };
 }
 
 const put = (app: FastifyInstance, token: string, userId: string, monthlyPageQuota: unknown) =>

@@ -3,22 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
-import type { FastifyInstance } from 'fastify';
 import { DATABASE_FILE } from '../../../../server-stub/src/db/database.js';
 import { monthRange } from '../../../../server-stub/src/routes/api/usage/index.js';
 import { bearer, buildTestApp, tokenFor } from '../../helper.js';
+import { createUser } from '../../mfp.js';
 import { buildTenants, PASSWORD } from '../../tenants.js';
-
-async function addUser(app: FastifyInstance, adminToken: string, username: string, role = 'customer_user') {
-  const res = await app.inject({
-    method: 'POST',
-    url: '/api/v1/users',
-    headers: bearer(adminToken),
-    payload: { username, password: PASSWORD, role },
-  });
-  assert.equal(res.statusCode, 201, res.body);
-  return (res.json() as { id: string }).id;
-}
 
 /** Job log rows as the printed reports leave them (the MFP route is tested on its own). */
 function logPrinted(
@@ -69,9 +58,9 @@ describe('job log and usage reports', () => {
   it("shows a user their own log only, and the customer admin the organization's report by user and device", async (t) => {
     const { app, clock, dataDir } = await buildTestApp(t);
     const tenants = await buildTenants(app);
-    const u1 = await addUser(app, tenants.customerA.adminToken, 'user1');
-    const u2 = await addUser(app, tenants.customerA.adminToken, 'user2');
-    const uc = await addUser(app, tenants.customerC.adminToken, 'user-c');
+    const u1 = await createUser(app, tenants.customerA.adminToken, 'user1');
+    const u2 = await createUser(app, tenants.customerA.adminToken, 'user2');
+    const uc = await createUser(app, tenants.customerC.adminToken, 'user-c');
     const mfp = await app.inject({
       method: 'POST',
       url: '/api/v1/devices',
@@ -180,7 +169,7 @@ describe('job log and usage reports', () => {
     );
 
     // Table 2-1: users and print managers get no organization report; providers see no customer reports.
-    const pm = await addUser(app, tenants.customerA.adminToken, 'pm', 'print_manager');
+    const pm = await createUser(app, tenants.customerA.adminToken, 'pm', 'print_manager');
     assert.ok(pm);
     const pmToken = await tokenFor(app, 'pm', PASSWORD);
     for (const token of [t1, pmToken, tenants.root.token, tenants.salesB.token]) {
@@ -195,7 +184,7 @@ describe('job log and usage reports', () => {
   it("keeps a deleted user's pages in the totals without the user or the document name", async (t) => {
     const { app, clock, dataDir } = await buildTestApp(t);
     const tenants = await buildTenants(app);
-    const u1 = await addUser(app, tenants.customerA.adminToken, 'user1');
+    const u1 = await createUser(app, tenants.customerA.adminToken, 'user1');
     logPrinted(dataDir, [
       {
         org: tenants.customerA.orgId,
