@@ -5,26 +5,11 @@
 //   payload { v: 1, typ: 'cps-mfp-ticket', kid, desk, mfp, sub, jobs?, iat, exp } (unix seconds)
 // The key pair is Ed25519, made on first start and kept as a PKCS#8 PEM (mode 0600) in the data dir, beside
 // the database but not in it. It is never rewritten: a new key would make every desktop's trust stale.
-import {
-  createHash,
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  randomBytes,
-  sign,
-} from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import {
-  closeSync,
-  fsyncSync,
-  linkSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileOnce } from '../storage/secret-key-file.js';
 
 /** File name of the signing key inside the server's data dir. */
 export const TICKET_KEY_FILE = 'ticket-signing-key.pem';
@@ -105,32 +90,8 @@ function loadOrCreateKey(dataDir: string): KeyObject {
   }
   const { privateKey } = generateKeyPairSync('ed25519');
   const pem = String(privateKey.export({ type: 'pkcs8', format: 'pem' }));
-  const temp = join(dataDir, `.${TICKET_KEY_FILE}.${randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(temp, 'wx', 0o600);
-  try {
-    writeFileSync(fd, pem);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    // A hard link never replaces: a second server starting at the same moment keeps the winner's key.
-    linkSync(temp, path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    return readKey(path);
-  } finally {
-    rmSync(temp, { force: true });
-  }
-  if (process.platform !== 'win32') {
-    const dir = openSync(dataDir, 'r');
-    try {
-      fsyncSync(dir);
-    } finally {
-      closeSync(dir);
-    }
-  }
-  return privateKey;
+  // A second server starting at the same moment keeps the winner's key.
+  return writeFileOnce(dataDir, TICKET_KEY_FILE, pem) ? privateKey : readKey(path);
 }
 
 /** The key id of a raw public key: base64url SHA-256, first 16 characters. */

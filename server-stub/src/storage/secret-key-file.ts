@@ -38,10 +38,32 @@ function syncDir(dir: string): void {
 }
 
 /**
- * The key in `<dataDir>/<fileName>`, created on first use: written and fsynced under a temporary name,
- * then hard-linked into place, so the file appears complete or not at all (and a concurrent start that
- * wins the link is read, not overwritten).
+ * Writes `contents` to `<dataDir>/<fileName>` (mode 0600) unless that file exists: written and fsynced under
+ * a temporary name, then hard-linked into place, so the file appears complete or not at all, and a
+ * concurrent start that wins the link keeps its file (a link never replaces). True when this call wrote it.
  */
+export function writeFileOnce(dataDir: string, fileName: string, contents: Uint8Array | string): boolean {
+  const temp = join(dataDir, `.${fileName}.${randomBytes(6).toString('hex')}.tmp`);
+  const fd = openSync(temp, 'wx', 0o600);
+  try {
+    writeSync(fd, typeof contents === 'string' ? Buffer.from(contents) : contents);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    linkSync(temp, join(dataDir, fileName));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    return false;
+  } finally {
+    rmSync(temp, { force: true });
+  }
+  if (process.platform !== 'win32') syncDir(dataDir);
+  return true;
+}
+
+/** The key in `<dataDir>/<fileName>`, created on first use (see writeFileOnce). */
 export function loadOrCreateSecretKey(dataDir: string, fileName: string): Buffer {
   const path = join(dataDir, fileName);
   try {
@@ -50,22 +72,5 @@ export function loadOrCreateSecretKey(dataDir: string, fileName: string): Buffer
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
   const key = randomBytes(SECRET_KEY_BYTES);
-  const temp = join(dataDir, `.${fileName}.${randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(temp, 'wx', 0o600);
-  try {
-    writeSync(fd, key);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    linkSync(temp, path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    return readKey(path);
-  } finally {
-    rmSync(temp, { force: true });
-  }
-  syncDir(dataDir);
-  return key;
+  return writeFileOnce(dataDir, fileName, key) ? key : readKey(path);
 }
