@@ -6,6 +6,10 @@ import { createControlApp, listenControl, registeredRoutes } from '../control/co
 import { createControlToken } from '../control/control-token.js';
 import { createIppPrinter } from '../capture/ipp-printer.js';
 import { createCloudHttpClient } from '../cloud/http-client.js';
+import type { CloudHttpClient } from '../cloud/http-client.js';
+import { mfpLocation, startJobOutbox } from '../cloud/job-outbox.js';
+import type { JobOutbox, JobOutboxOptions } from '../cloud/job-outbox.js';
+import { createJobsApi } from '../cloud/jobs-api.js';
 import { startHotFolder } from '../hotfolder/hot-folder.js';
 import type { HotFolder } from '../hotfolder/hot-folder.js';
 import type { Logger } from '../log/logger.js';
@@ -60,6 +64,8 @@ export interface Spooler {
   };
   /** The desktop session with the cloud server; null when no server is configured (--server-url). */
   readonly session: DesktopSession | null;
+  /** What the cloud server must still learn of the user's jobs; null when no server is configured. */
+  readonly outbox: JobOutbox | null;
   /** Runs the retention sweep now; returns how many jobs it deleted. */
   sweep(): Promise<number>;
   /** Stops accepting, finishes in-flight writes, closes everything. */
@@ -87,6 +93,11 @@ export async function startSpooler(
     secrets?: SecretStore;
     /** Timers of the idle logout (tests: fakes driven by `now`). */
     sessionTimers?: SessionTimers;
+    /** Timers, backoff and poll interval of the job outbox (tests). */
+    outbox?: Pick<
+      JobOutboxOptions,
+      'timers' | 'random' | 'initialBackoffMs' | 'maxBackoffMs' | 'printedPollMs' | 'onStep'
+    >;
   } = {},
 ): Promise<Spooler> {
   await prepareDataDir(config.dataDir);
@@ -134,6 +145,7 @@ export async function startSpooler(
 
     // The desktop session: only with a cloud server to log in to (the embedded server comes later).
     let session: DesktopSession | null = null;
+    let cloudHttp: CloudHttpClient | null = null;
     if (config.serverUrl !== null) {
       let warned = false;
       const secrets =
@@ -168,6 +180,7 @@ export async function startSpooler(
       });
       cleanups.push(async () => s.close());
       session = s;
+      cloudHttp = http;
     }
     const ownerId = () => session?.currentUserId() ?? null;
 
@@ -234,6 +247,22 @@ export async function startSpooler(
     cleanups.push(() => mfpServer.close());
     if (!tls) log.warn('the MFP job server serves plain HTTP: documents cross the network unencrypted');
 
+    // The job outbox: registers the logged-in user's jobs with the server (and uploads cloud-spooled ones).
+    let outbox: JobOutbox | null = null;
+    if (session && cloudHttp && config.serverUrl !== null) {
+      const o = startJobOutbox({
+        store,
+        session,
+        api: createJobsApi(cloudHttp, config.serverUrl),
+        location: () => mfpLocation(mfpServer.scheme, hostPolicy.hosts(), mfpServer.certSha256),
+        log,
+        now,
+        ...deps.outbox,
+      });
+      cleanups.push(() => o.stop());
+      outbox = o;
+    }
+
     let hotFolder: HotFolder | null = null;
     if (config.hotFolder !== null) {
       hotFolder = await startHotFolder({
@@ -257,6 +286,7 @@ export async function startSpooler(
       controlToken: token,
       hotFolder,
       session,
+      outbox,
       controlRoutes: registeredRoutes(app),
       mfp: {
         scheme: mfpServer.scheme,

@@ -103,12 +103,30 @@ export interface DesktopSession {
   /** What the MFP job server trusts; null while logged out. */
   trust(): TicketTrust | null;
   currentUserId(): string | null;
+  /**
+   * What a request on behalf of the logged-in user and this desktop needs (the job outbox): the session
+   * token, the desktop's device token, the user and the policy's spooling mode; null while logged out.
+   * Never logged or shown.
+   */
+  credentials(): SessionCredentials | null;
+  /** Calls `listener` after every login, restore and logout; returns the unsubscribe function. */
+  onChange(listener: () => void): () => void;
   /** Stops timers and listeners; the session (and its keychain entry) stays for the next start. */
   close(): void;
 }
 
+/** See DesktopSession.credentials. */
+export interface SessionCredentials {
+  token: string;
+  deviceToken: string;
+  deviceId: string;
+  userId: string;
+  spoolingMode: string | null;
+}
+
 interface Active {
   token: string;
+  deviceToken: string;
   user: SessionUser;
   device: DeviceAnswer;
   keys: string[];
@@ -134,6 +152,16 @@ export function createDesktopSession(options: DesktopSessionOptions): DesktopSes
   // Login, logout and restore one at a time; ownership changes one at a time.
   let queue: Promise<unknown> = Promise.resolve();
   let owners: Promise<unknown> = Promise.resolve();
+  const listeners = new Set<() => void>();
+  function changed(): void {
+    for (const fn of [...listeners]) {
+      try {
+        fn();
+      } catch (err) {
+        log.warn('a session listener failed', { message: (err as Error).message });
+      }
+    }
+  }
 
   function exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = queue.then(fn, fn);
@@ -224,7 +252,10 @@ export function createDesktopSession(options: DesktopSessionOptions): DesktopSes
 
   // ---- device --------------------------------------------------------------------------------------------
 
-  async function ensureDevice(token: string, user: SessionUser): Promise<DeviceAnswer> {
+  async function ensureDevice(
+    token: string,
+    user: SessionUser,
+  ): Promise<{ device: DeviceAnswer; deviceToken: string }> {
     let deviceToken: string | null;
     try {
       deviceToken = await secrets.get(DEVICE_TOKEN_KEY);
@@ -234,7 +265,7 @@ export function createDesktopSession(options: DesktopSessionOptions): DesktopSes
     if (deviceToken) {
       log.addSecret(deviceToken);
       const device = await api.deviceSelf(deviceToken);
-      if (device && device.organizationId === user.organizationId) return device;
+      if (device && device.organizationId === user.organizationId) return { device, deviceToken };
       log.info(
         device
           ? 'this desktop is registered in another organization: registering it again'
@@ -250,16 +281,17 @@ export function createDesktopSession(options: DesktopSessionOptions): DesktopSes
       throw keychainFailure(err);
     }
     log.info('this desktop is registered at the cloud server', { deviceId: registered.device.id });
-    return registered.device;
+    return { device: registered.device, deviceToken: registered.token };
   }
 
   /** Everything after the token: user, policy, keys, device. Throws with the token still unsaved. */
   async function establish(token: string, user: SessionUser, expiresAt: string): Promise<Active> {
     const [policy, keys] = await Promise.all([api.policy(token), api.ticketKeys(token)]);
-    const device = await ensureDevice(token, user);
+    const { device, deviceToken } = await ensureDevice(token, user);
     const expiresAtMs = Date.parse(expiresAt);
     return {
       token,
+      deviceToken,
       user,
       device,
       keys,
@@ -283,6 +315,7 @@ export function createDesktopSession(options: DesktopSessionOptions): DesktopSes
       idleLogoutMinutes: next.idleLogoutMinutes,
       jobsAssigned: assigned,
     });
+    changed();
   }
 
   async function serverLogout(token: string): Promise<void> {
@@ -298,6 +331,7 @@ export function createDesktopSession(options: DesktopSessionOptions): DesktopSes
   /** The clean-up of an ended session `a` (already no longer active): keychain entry, server. */
   async function finish(a: Active, reason: LogoutReason): Promise<void> {
     log.info('logged out', { userId: a.user.id, reason });
+    changed();
     try {
       await secrets.delete(SESSION_TOKEN_KEY);
     } catch (err) {
@@ -439,9 +473,28 @@ export function createDesktopSession(options: DesktopSessionOptions): DesktopSes
 
     currentUserId: () => live()?.user.id ?? null,
 
+    credentials() {
+      const a = live();
+      return a
+        ? {
+            token: a.token,
+            deviceToken: a.deviceToken,
+            deviceId: a.device.id,
+            userId: a.user.id,
+            spoolingMode: a.spoolingMode,
+          }
+        : null;
+    },
+
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
     close() {
       closed = true;
       clearTimer();
+      listeners.clear();
       store.off('added', onAdded);
     },
   };

@@ -23,7 +23,24 @@ export interface JobRecord extends Job {
    * without it (older records, jobs captured while nobody was logged in) is unowned: never served to an MFP.
    */
   ownerId?: string;
+  /**
+   * The cloud server's confirmation that it knows the job (set by the job outbox, main/cloud/job-outbox.ts):
+   * its job id, when it was registered and the spool mode registered. A local job with it is done in the
+   * outbox; a cloud job with it still waits for its upload (it leaves the spool once the server holds it).
+   * Records without it (older ones too) have not been registered yet.
+   */
+  server?: ServerRegistration;
 }
+
+/** See JobRecord.server. */
+export interface ServerRegistration {
+  jobId: string;
+  registeredAt: string;
+  spool: 'local' | 'cloud';
+}
+
+/** Longest server job id kept. */
+export const MAX_SERVER_JOB_ID_LENGTH = 128;
 
 /** Longest owner user id kept. */
 export const MAX_OWNER_ID_LENGTH = 128;
@@ -90,6 +107,15 @@ function parseOptions(v: unknown): JobOptions {
   };
 }
 
+function parseServer(v: unknown): ServerRegistration {
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new RecordError('field "server" is not valid');
+  const o = v as Record<string, unknown>;
+  const jobId = str(o, 'jobId', MAX_SERVER_JOB_ID_LENGTH);
+  if (jobId === '') throw new RecordError('field "jobId" is empty');
+  return { jobId, registeredAt: date(o, 'registeredAt'), spool: oneOf(o, 'spool', ['local', 'cloud']) };
+}
+
 /** Parses and validates a metadata file's text; throws RecordError on anything unexpected. */
 export function parseRecord(text: string, expectedId: string): JobRecord {
   let o: unknown;
@@ -135,5 +161,6 @@ export function parseRecord(text: string, expectedId: string): JobRecord {
     record.ownerId = str(r, 'ownerId', MAX_OWNER_ID_LENGTH);
     if (record.ownerId === '') throw new RecordError('field "ownerId" is empty');
   }
+  if (r.server !== undefined) record.server = parseServer(r.server);
   return record;
 }

@@ -22,7 +22,7 @@ import { JobIndex } from './job-index.js';
 import { newJobId, DEFAULT_JOB_OPTIONS } from './job.js';
 import type { Job, JobOptions, JobState, SpoolMode, WaitingState } from './job.js';
 import { MAX_OWNER_ID_LENGTH, toJob } from './job-record.js';
-import type { JobRecord } from './job-record.js';
+import type { JobRecord, ServerRegistration } from './job-record.js';
 import { recoverSpool, spoolNames } from './recovery.js';
 import type { RecoveryReport } from './recovery.js';
 
@@ -275,6 +275,43 @@ export class JobStore extends EventEmitter<JobStoreEvents> {
         throw storageError('saving the job owner', err);
       }
       this.index.set(next);
+    });
+  }
+
+  /**
+   * Records (or with null clears) the cloud server's registration of a job (JobRecord.server) and sets the
+   * job's spool mode to the one registered; durable before it resolves. Announced as `changed` when the
+   * public Job changed (its spool mode).
+   */
+  setServer(id: string, server: ServerRegistration | null): Promise<void> {
+    return this.withLock(id, async () => {
+      const current = this.index.get(id);
+      if (!current)
+        throw new SpoolError('not-found', 'There is no such job; it may have been printed or deleted.');
+      const { server: _s, ...rest } = current;
+      const next: JobRecord =
+        server === null
+          ? rest
+          : {
+              ...rest,
+              spool: server.spool,
+              server: { ...server },
+              updatedAt: new Date(this.now()).toISOString(),
+            };
+      try {
+        await writeFileAtomic(
+          this.fs,
+          join(this.spoolDir, spoolNames.record(id)),
+          join(this.spoolDir, spoolNames.recordTemp(id)),
+          JSON.stringify(next),
+          { syncDir: false },
+        );
+        await this.dirSync.sync();
+      } catch (err) {
+        throw storageError('saving the server registration', err);
+      }
+      this.index.set(next);
+      if (next.spool !== current.spool) this.emit('changed', toJob(next));
     });
   }
 

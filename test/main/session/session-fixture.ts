@@ -24,6 +24,8 @@ export const PASSWORD = 'Desk-Passw0rd!';
 export interface Cloud {
   app: FastifyInstance;
   url: string;
+  /** The server's data dir (a server started again on it keeps every account, session and job). */
+  dataDir: string;
   orgId: string;
   adminToken: string;
   /** Server ids of the users. */
@@ -59,8 +61,9 @@ async function tokenOf(app: FastifyInstance, username: string, password: string)
 
 /** Starts the server (cheap argon2, no login throttle to speak of) in a temp data dir. */
 export async function startCloud(t: Pick<TestContext, 'after'>): Promise<Cloud> {
+  const dataDir = tempDir(t, 'cps-cloud-');
   const app = await buildApp({
-    dataDir: tempDir(t, 'cps-cloud-'),
+    dataDir,
     admin: { ...ROOT },
     argon2: { memoryCost: 8, timeCost: 1, parallelism: 1 },
     loginRateLimit: { max: 10_000, timeWindowMs: 60_000 },
@@ -99,6 +102,7 @@ export async function startCloud(t: Pick<TestContext, 'after'>): Promise<Cloud> 
   return {
     app,
     url,
+    dataDir,
     orgId,
     adminToken,
     ids,
