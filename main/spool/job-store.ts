@@ -230,23 +230,28 @@ export class JobStore extends EventEmitter<JobStoreEvents> {
         if (waiting) next.previousState = waiting;
       }
       if (reason !== undefined) next.reason = reason;
-      try {
-        await writeFileAtomic(
-          this.fs,
-          join(this.spoolDir, spoolNames.record(id)),
-          join(this.spoolDir, spoolNames.recordTemp(id)),
-          JSON.stringify(next),
-          { syncDir: false },
-        );
-        await this.dirSync.sync();
-      } catch (err) {
-        throw storageError('saving the job state', err);
-      }
-      this.index.set(next);
+      await this.saveRecord(next, 'saving the job state');
       const out = toJob(next);
       this.emit('changed', out);
       return out;
     });
+  }
+
+  /** Replaces a job's metadata durably (atomic write, folder fsync), then the index; `what` names it in errors. */
+  private async saveRecord(next: JobRecord, what: string): Promise<void> {
+    try {
+      await writeFileAtomic(
+        this.fs,
+        join(this.spoolDir, spoolNames.record(next.id)),
+        join(this.spoolDir, spoolNames.recordTemp(next.id)),
+        JSON.stringify(next),
+        { syncDir: false },
+      );
+      await this.dirSync.sync();
+    } catch (err) {
+      throw storageError(what, err);
+    }
+    this.index.set(next);
   }
 
   /**
@@ -262,19 +267,7 @@ export class JobStore extends EventEmitter<JobStoreEvents> {
       if ((current.ownerId ?? null) === owner) return;
       const { ownerId: _o, ...rest } = current;
       const next: JobRecord = { ...rest, ...(owner === null ? {} : { ownerId: owner }) };
-      try {
-        await writeFileAtomic(
-          this.fs,
-          join(this.spoolDir, spoolNames.record(id)),
-          join(this.spoolDir, spoolNames.recordTemp(id)),
-          JSON.stringify(next),
-          { syncDir: false },
-        );
-        await this.dirSync.sync();
-      } catch (err) {
-        throw storageError('saving the job owner', err);
-      }
-      this.index.set(next);
+      await this.saveRecord(next, 'saving the job owner');
     });
   }
 
@@ -298,19 +291,7 @@ export class JobStore extends EventEmitter<JobStoreEvents> {
               server: { ...server },
               updatedAt: new Date(this.now()).toISOString(),
             };
-      try {
-        await writeFileAtomic(
-          this.fs,
-          join(this.spoolDir, spoolNames.record(id)),
-          join(this.spoolDir, spoolNames.recordTemp(id)),
-          JSON.stringify(next),
-          { syncDir: false },
-        );
-        await this.dirSync.sync();
-      } catch (err) {
-        throw storageError('saving the server registration', err);
-      }
-      this.index.set(next);
+      await this.saveRecord(next, 'saving the server registration');
       if (next.spool !== current.spool) this.emit('changed', toJob(next));
     });
   }
