@@ -6,7 +6,9 @@
 // The load comes from this process: 16 keep-alive connections that check every answer (status 200, the
 // Content-Length asked for, exactly that many body bytes, the pinned certificate), so a failing server cannot
 // look fast. (autocannon turns every body into a string and wrk reads 8 KB at a time: both cap below nginx.)
-// BENCH_MFP_CPU_PROF=DIR runs our process under `node --cpu-prof` and leaves the profile in DIR.
+// Each document line also gives each server's CPU seconds per GB sent (from /proc), which the shared cores
+// do not blur. BENCH_MFP_CPU_PROF=DIR runs our process under `node --cpu-prof` (profile left in DIR);
+// BENCH_NGINX=PATH names the nginx binary.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -53,6 +55,13 @@ const ROUNDS = 3;
 const DESK = 'bench-desk';
 const USER = 'bench-user';
 const MB = 1024 * 1024;
+
+/** CPU seconds (user + system, all threads) a process has used so far. */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in USER_HZ (100 on Linux)
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // Our side, in its own process.
@@ -394,9 +403,13 @@ http {
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+  const master = child.pid as number;
   return {
     plainPort,
     tlsPort,
+    /** The one worker, which does all the serving. */
+    workerPid: () =>
+      Number(readFileSync(`/proc/${master}/task/${master}/children`, 'utf8').trim().split(' ')[0]),
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
@@ -453,21 +466,44 @@ export async function runMfpBench(workDir: string): Promise<void> {
       const tls = mode === 'TLS';
       const pin = tls ? identity.sha256 : null;
       const targets = [
-        { name: 'ours', port: tls ? ours.tlsPort : ours.plainPort, path: docPath },
+        {
+          name: 'ours',
+          port: tls ? ours.tlsPort : ours.plainPort,
+          path: docPath,
+          pid: ours.child.pid as number,
+        },
         ...(nginx
-          ? [{ name: 'nginx', port: tls ? nginx.tlsPort : nginx.plainPort, path: `/${doc.file}` }]
+          ? [
+              {
+                name: 'nginx',
+                port: tls ? nginx.tlsPort : nginx.plainPort,
+                path: `/${doc.file}`,
+                pid: nginx.workerPid(),
+              },
+            ]
           : []),
       ];
-      const load = (t: (typeof targets)[number], seconds: number, warmUp = false) =>
-        drive({ port: t.port, pin, path: t.path, ticket: ticket(), bytes: doc.size }, seconds, warmUp);
+      // Each measure also takes the server's CPU time: CPU seconds per GB sent is its cost whatever the
+      // load generator (which shares this machine's cores) lets through.
+      const load = async (t: (typeof targets)[number], seconds: number, warmUp = false) => {
+        const cpu = cpuSeconds(t.pid);
+        const r = await drive(
+          { port: t.port, pin, path: t.path, ticket: ticket(), bytes: doc.size },
+          seconds,
+          warmUp,
+        );
+        return { ...r, cpu: cpuSeconds(t.pid) - cpu };
+      };
       for (const t of targets) await load(t, 2, true); // warm up the JIT and the page cache
       resetPeak(ours.child.pid as number);
-      const results = new Map<string, LoadResult[]>(targets.map((t) => [t.name, []]));
+      const results = new Map<string, Array<LoadResult & { cpu: number }>>(targets.map((t) => [t.name, []]));
       for (let round = 0; round < ROUNDS; round++) {
         for (const t of targets) results.get(t.name)?.push(await load(t, SECONDS));
       }
       const peak = procMemoryMb(ours.child.pid as number, 'VmHWM');
       const rate = (name: string) => median((results.get(name) ?? []).map(mbps));
+      const cpuPerGb = (name: string) =>
+        median((results.get(name) ?? []).map((r) => r.cpu / (r.bodyBytes / (1024 * MB)))).toFixed(2);
       const ratio = rate('ours') / rate('nginx');
       // Like with like: both sides must have negotiated the same protocol and cipher.
       const ourTls = results.get('ours')?.[0]?.tls ?? null;
@@ -479,8 +515,11 @@ export async function runMfpBench(workDir: string): Promise<void> {
           : `; ours ${ourTls}, nginx ${peerTls}`;
       report(
         `10 MB PDF, ${CONNECTIONS} clients, ${mode}`,
-        `${rate('ours').toFixed(0)} MB/s, peak RSS ${peak.toFixed(0)} MB (${atRest.toFixed(0)} at rest)`,
-        nginx ? `nginx ${rate('nginx').toFixed(0)} MB/s` : 'nginx not installed',
+        `${rate('ours').toFixed(0)} MB/s (${cpuPerGb('ours')} CPU s/GB), ` +
+          `peak RSS ${peak.toFixed(0)} MB (${atRest.toFixed(0)} at rest)`,
+        nginx
+          ? `nginx ${rate('nginx').toFixed(0)} MB/s (${cpuPerGb('nginx')} CPU s/GB)`
+          : 'nginx not installed',
         (nginx ? goal(ratio >= 0.6, `>= 0.6; ratio ${ratio.toFixed(2)}`) : 'no peer') + ciphers,
       );
     }
