@@ -7,6 +7,8 @@ import { ConfigError, loadConfig } from './core/config.js';
 import { DataDirError, dataDirProblem, prepareDataDir } from './core/data-dir.js';
 import { PortError, startSpooler } from './core/spooler.js';
 import type { Spooler } from './core/spooler.js';
+import { startEmbeddedServer } from './core/embedded-server.js';
+import type { EmbeddedServer } from './core/embedded-server.js';
 import { createLogger } from './log/logger.js';
 import type { Logger } from './log/logger.js';
 
@@ -33,9 +35,23 @@ async function main(): Promise<number> {
     return 1;
   }
   let spooler: Spooler;
+  let embedded: EmbeddedServer | null = null;
   try {
+    if (config.embeddedServer) {
+      embedded = await startEmbeddedServer({
+        ...config.embeddedServer,
+        // An empty variable counts as unset, as for `npm run server`.
+        admin: {
+          username: process.env.CPS_ADMIN_USERNAME || undefined,
+          password: process.env.CPS_ADMIN_PASSWORD || undefined,
+        },
+        logLevel: config.logLevel,
+      });
+      config = { ...config, serverUrl: embedded.url };
+    }
     spooler = await startSpooler(config, log);
   } catch (err) {
+    await embedded?.close();
     if (err instanceof PortError || err instanceof DataDirError) {
       process.stderr.write(`cps-spooler: ${err.message}\n`);
       log.error('start failed', { reason: err.message });
@@ -51,6 +67,19 @@ async function main(): Promise<number> {
     `MFP job server listening on ${spooler.mfp.scheme}://${mfpHost}:${spooler.mfp.port}\n`,
   );
   if (spooler.hotFolder) process.stdout.write(`hot folder watching ${config.hotFolder}\n`);
+  if (embedded) {
+    process.stdout.write(`cloud server (embedded) listening on ${embedded.url}\n`);
+    if (embedded.bootstrap) {
+      // Shown once, like `npm run server` does; never written to the log.
+      process.stdout.write(
+        `cloud server: created the root provider and its admin "${embedded.bootstrap.username}"\n`,
+      );
+      if (embedded.bootstrap.generatedPassword)
+        process.stdout.write(
+          `cloud server: generated admin password (shown once, change it): ${embedded.bootstrap.generatedPassword}\n`,
+        );
+    }
+  } else if (config.serverUrl) process.stdout.write(`cloud server ${config.serverUrl}\n`);
   log.info('spooler ready', { ports: spooler.ports });
 
   return new Promise<number>((resolve) => {
@@ -61,6 +90,7 @@ async function main(): Promise<number> {
       log.info('stopping', { signal });
       spooler
         .stop()
+        .then(() => embedded?.close())
         .then(async () => {
           log.info('stopped');
           await log.close();

@@ -33,8 +33,15 @@ export interface SpoolerConfig {
   sweepIntervalMinutes: number;
   allowedOrigins: string[];
   logLevel: string;
-  /** The cloud server (`http(s)://host[:port][/path]`), or null when none is configured (no login). */
+  /**
+   * The cloud server (`http(s)://host[:port][/path]`), or null when there is none (no login). With the
+   * embedded server (the default) it is null until the daemon has started that server and filled it in.
+   */
   serverUrl: string | null;
+  /** The cloud server started inside the spooler process (`--server-url embedded`, the default), or null. */
+  embeddedServer: { host: string; port: number; dataDir: string } | null;
+  /** How often the desktop asks the server which of its jobs were printed or canceled there. */
+  serverPollSeconds: number;
 }
 
 /** A setting that cannot be used, with what to do about it. */
@@ -43,8 +50,11 @@ export class ConfigError extends Error {}
 /** Default job size limit: 1 GiB. */
 export const DEFAULT_MAX_JOB_BYTES = 1024 ** 3;
 
+/** Settings read from flags, environment and file (a few combine into one config field). */
+type SettingKey = Exclude<keyof SpoolerConfig, 'embeddedServer'> | 'embeddedServerPort';
+
 interface Setting {
-  key: keyof SpoolerConfig;
+  key: SettingKey;
   flag: string;
   env: string;
   help: string;
@@ -91,13 +101,23 @@ function hostList(v: string): string[] {
   }
   return hosts;
 }
-/** The cloud server's address: http(s), no credentials, query or fragment (they would end up in logs). */
+/** `--server-url` words besides a URL. */
+const EMBEDDED = 'embedded';
+const NO_SERVER = 'none';
+
+/**
+ * The cloud server's address: http(s), no credentials, query or fragment (they would end up in logs); or
+ * `embedded` (start the server in this process) or `none` (no server, no login).
+ */
 function serverUrl(v: string): string {
+  if (v === EMBEDDED || v === NO_SERVER) return v;
   let url: URL;
   try {
     url = new URL(v);
   } catch {
-    throw new InvalidArgumentError(`"${v}" is not a URL (e.g. http://127.0.0.1:8443).`);
+    throw new InvalidArgumentError(
+      `"${v}" is not a URL (e.g. http://127.0.0.1:8443), "${EMBEDDED}" or "${NO_SERVER}".`,
+    );
   }
   if (
     (url.protocol !== 'http:' && url.protocol !== 'https:') ||
@@ -230,8 +250,22 @@ const SETTINGS: Setting[] = [
     key: 'serverUrl',
     flag: '--server-url <url>',
     env: 'CPS_SERVER_URL',
-    help: 'the cloud server (for now started separately: npm run server)',
+    help: `the cloud server's URL, "${EMBEDDED}" (start one in this process, the default) or "${NO_SERVER}"`,
     parse: serverUrl,
+  },
+  {
+    key: 'embeddedServerPort',
+    flag: '--embedded-server-port <n>',
+    env: 'CPS_EMBEDDED_SERVER_PORT',
+    help: 'port of the embedded cloud server (127.0.0.1 only)',
+    parse: port,
+  },
+  {
+    key: 'serverPollSeconds',
+    flag: '--server-poll-seconds <s>',
+    env: 'CPS_SERVER_POLL_SECONDS',
+    help: 'how often printed and canceled jobs are asked of the server',
+    parse: positive,
   },
   {
     key: 'logLevel',
@@ -253,7 +287,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
   program.parse(argv, { from: 'user' });
   const flags = program.opts<Record<string, unknown>>();
 
-  const fromEnv: Partial<Record<keyof SpoolerConfig, unknown>> = {};
+  const fromEnv: Partial<Record<SettingKey, unknown>> = {};
   for (const s of SETTINGS) {
     const v = env[s.env];
     if (v === undefined || v === '') continue;
@@ -263,7 +297,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
       throw new ConfigError(`${s.env}: ${(err as Error).message}`);
     }
   }
-  const pick = (key: keyof SpoolerConfig) => (flags[key] !== undefined ? flags[key] : fromEnv[key]);
+  const pick = (key: SettingKey) => (flags[key] !== undefined ? flags[key] : fromEnv[key]);
   const dataDir = resolve(String(pick('dataDir') ?? defaultDataDir()));
 
   const fileSettings: Record<string, unknown> = {};
@@ -278,7 +312,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
       throw new ConfigError(`The config file ${configFile} cannot be used: ${(err as Error).message}`);
     }
   }
-  const value = <T>(key: keyof SpoolerConfig, fallback: T): T => {
+  const value = <T>(key: SettingKey, fallback: T): T => {
     const v = pick(key);
     if (v !== undefined) return v as T;
     if (fileSettings[key] === undefined) return fallback;
@@ -308,6 +342,22 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     sweepIntervalMinutes: value('sweepIntervalMinutes', 10),
     allowedOrigins: value('allowedOrigins', []),
     logLevel: value('logLevel', 'info'),
-    serverUrl: value<string | null>('serverUrl', null),
+    ...server(value<string>('serverUrl', EMBEDDED), value('embeddedServerPort', 8443), dataDir),
+    serverPollSeconds: value('serverPollSeconds', 30),
+  };
+}
+
+/** What `--server-url` and `--embedded-server-port` mean together. */
+function server(
+  url: string,
+  embeddedPort: number,
+  dataDir: string,
+): Pick<SpoolerConfig, 'serverUrl' | 'embeddedServer'> {
+  if (url === NO_SERVER) return { serverUrl: null, embeddedServer: null };
+  if (url !== EMBEDDED) return { serverUrl: url, embeddedServer: null };
+  // Loopback only: a server on the LAN needs TLS and its own care (`npm run server`, see the README).
+  return {
+    serverUrl: null,
+    embeddedServer: { host: '127.0.0.1', port: embeddedPort, dataDir: join(dataDir, 'server') },
   };
 }

@@ -13,7 +13,7 @@ import { createJobsApi } from '../cloud/jobs-api.js';
 import { startHotFolder } from '../hotfolder/hot-folder.js';
 import type { HotFolder } from '../hotfolder/hot-folder.js';
 import type { Logger } from '../log/logger.js';
-import { createHostPolicy } from '../mfp-server/announced-hosts.js';
+import { createHostPolicy, hostForHeader } from '../mfp-server/announced-hosts.js';
 import { createMfpServer } from '../mfp-server/mfp-server.js';
 import { createTicketVerifier } from '../mfp-server/ticket.js';
 import type { TrustProvider } from '../mfp-server/ticket.js';
@@ -34,6 +34,9 @@ import { VERSION } from './version.js';
 
 /** A port could not be bound; the message names it and what to do. */
 export class PortError extends Error {}
+
+/** Listening addresses that mean "every interface". */
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);
 
 /** Says which listener could not bind, and what to do about it. */
 function portError(what: string, flag: string, port: number, err: unknown, host = '127.0.0.1'): PortError {
@@ -143,7 +146,7 @@ export async function startSpooler(
     sweeper.unref();
     cleanups.push(async () => clearInterval(sweeper));
 
-    // The desktop session: only with a cloud server to log in to (the embedded server comes later).
+    // The desktop session: only with a cloud server to log in to (the daemon fills in the embedded one's URL).
     let session: DesktopSession | null = null;
     let cloudHttp: CloudHttpClient | null = null;
     if (config.serverUrl !== null) {
@@ -254,9 +257,18 @@ export async function startSpooler(
         store,
         session,
         api: createJobsApi(cloudHttp, config.serverUrl),
-        location: () => mfpLocation(mfpServer.scheme, hostPolicy.hosts(), mfpServer.certSha256),
+        // A server bound to one address is reachable there only; a wildcard one at the announced addresses.
+        location: () =>
+          mfpLocation(
+            mfpServer.scheme,
+            WILDCARD_HOSTS.has(config.mfpHost)
+              ? hostPolicy.hosts()
+              : [`${hostForHeader(config.mfpHost)}:${mfpPort}`],
+            mfpServer.certSha256,
+          ),
         log,
         now,
+        printedPollMs: config.serverPollSeconds * 1000,
         ...deps.outbox,
       });
       cleanups.push(() => o.stop());

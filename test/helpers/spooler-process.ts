@@ -33,7 +33,9 @@ export function spawnSpooler(
 ): { child: ChildProcess; out: () => string; err: () => string; exited: Promise<number | string> } {
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'main/headless.ts'), ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
+    // No embedded cloud server unless a test asks (`--server-url` wins over the environment): tests run in
+    // parallel and must not share its port.
+    env: { ...process.env, CPS_SERVER_URL: 'none', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
