@@ -305,6 +305,33 @@ export function createDesktopSession(options: DesktopSessionOptions): DesktopSes
     };
   }
 
+  /**
+   * Asks the server whether the session still stands and, when it does, takes over the current effective
+   * policy (an admin's change of the idle time or the spooling mode applies without a new login) and ticket
+   * keys (a rotated key is trusted). Resolves with null when the server has ended the session.
+   */
+  async function confirm(a: Active): Promise<SessionUser | null> {
+    const user = await api.me(a.token);
+    if (user === null) return null;
+    const [policy, keys] = await Promise.all([api.policy(a.token), api.ticketKeys(a.token)]);
+    if (active !== a) return user;
+    const changedPolicy =
+      policy.idleLogoutMinutes !== a.idleLogoutMinutes || policy.spoolingMode !== a.spoolingMode;
+    a.idleLogoutMinutes = policy.idleLogoutMinutes;
+    a.idleMs = policy.idleLogoutMinutes === null ? null : policy.idleLogoutMinutes * 60_000;
+    a.spoolingMode = policy.spoolingMode;
+    a.keys = keys;
+    if (changedPolicy) {
+      log.info('the effective policy changed', {
+        idleLogoutMinutes: a.idleLogoutMinutes,
+        spoolingMode: a.spoolingMode,
+      });
+      schedule();
+      changed();
+    }
+    return user;
+  }
+
   async function begin(next: Active, how: string): Promise<void> {
     active = next;
     schedule();
@@ -413,7 +440,7 @@ export function createDesktopSession(options: DesktopSessionOptions): DesktopSes
       const every = Math.min(options.keepAliveMs ?? 300_000, a.idleMs === null ? Infinity : a.idleMs / 2);
       if (a.confirming || t - a.lastConfirmed < every) return;
       a.confirming = true;
-      void api.me(a.token).then(
+      void confirm(a).then(
         (user) => {
           a.confirming = false;
           a.lastConfirmed = now();

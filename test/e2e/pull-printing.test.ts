@@ -257,7 +257,7 @@ describe(
       await api('PATCH', `/api/v1/organizations/${ids.customer}/policy`, adminToken, {
         spoolingMode: 'cloud',
       });
-      // The desktop reads the effective policy when the user logs in.
+      // The desktop reads the effective policy at login (and while active, at its keep-alive every few minutes).
       assert.equal((await control('POST', '/v1/session/logout')).status, 204);
       await desktopLogin('alice');
       const pdf = await makePdf(3, { title: 'e2e cloud' });

@@ -176,6 +176,33 @@ describe('desktop session against the real cloud server', () => {
     assert.equal(desk.session.trust(), null);
   });
 
+  it('takes over a changed policy (spooling mode, idle time) and the ticket keys while active', async (t) => {
+    const desk = await openDesktop(t, cloud);
+    await desk.session.login('user-a', PASSWORD);
+    assert.equal(desk.session.credentials()?.spoolingMode, 'local');
+    let changes = 0;
+    desk.session.onChange(() => changes++);
+    const policy = async (body: object) => {
+      const res = await cloud.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/organizations/${cloud.orgId}/policy`,
+        headers: { authorization: `Bearer ${cloud.adminToken}` },
+        payload: body,
+      });
+      assert.equal(res.statusCode, 200, res.body);
+    };
+    await policy({ spoolingMode: 'cloud' });
+    t.after(() => policy({ spoolingMode: null }));
+    desk.time.advance(60_000);
+    desk.session.touch(); // within the keep-alive interval: nothing asked yet
+    assert.equal(desk.session.credentials()?.spoolingMode, 'local');
+    desk.time.advance(5 * 60_000);
+    desk.session.touch();
+    await settle(() => desk.session.credentials()?.spoolingMode === 'cloud', 'the new spooling mode');
+    assert.equal(changes, 1, 'listeners (the job outbox) hear of it');
+    assert.equal(desk.session.state().loggedIn, true);
+  });
+
   it('restores a kept session after a restart, and drops one the server has ended', async (t) => {
     const secrets = createMemorySecretStore(); // stands in for the keychain, which outlives the process
     const first = await openDesktop(t, cloud, { secrets });
