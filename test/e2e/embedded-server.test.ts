@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { killChild } from '../helpers/control-client.js';
+import { callJson as call } from '../helpers/json-call.js';
 import { spawnSpooler, startSpoolerProcess } from '../helpers/spooler-process.js';
 import type { SpoolerProcess } from '../helpers/spooler-process.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -26,19 +27,6 @@ async function startWithEmbedded(dataDir: string): Promise<{ spooler: SpoolerPro
   const url = EMBEDDED_LINE.exec(spooler.stdout())?.[1];
   assert.ok(url, spooler.stdout());
   return { spooler, url };
-}
-
-async function call(url: string, method: string, token: string | null, body?: unknown) {
-  const res = await fetch(url, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
 }
 
 describe('the embedded cloud server (the default --server-url)', () => {

@@ -16,6 +16,7 @@ import { cupsdUnavailable, startCupsd } from '../helpers/cupsd.js';
 import type { Cupsd } from '../helpers/cupsd.js';
 import { startIppEvePrinter } from '../helpers/ippeveprinter.js';
 import type { IppEvePrinter } from '../helpers/ippeveprinter.js';
+import { callJson } from '../helpers/json-call.js';
 import { mfpRequest } from '../helpers/mfp-client.js';
 import { makePdf, sha256 } from '../helpers/pdf.js';
 import { startServerProcess } from '../helpers/server-process.js';
@@ -68,34 +69,16 @@ describe(
 
     /** A call to the cloud server; asserts a 2xx answer. */
     async function api<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
-      const res = await fetch(new URL(path, server.url), {
-        method,
-        headers: {
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
-      const text = await res.text();
-      assert.ok(res.status < 300, `${method} ${path}: ${res.status} ${text}`);
-      return (text ? JSON.parse(text) : {}) as T;
+      const res = await callJson(new URL(path, server.url), method, token, body);
+      assert.ok(res.status < 300, `${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body as T;
     }
     const serverLogin = async (username: string, password: string) =>
       (await api<{ token: string }>('POST', '/api/v1/auth/login', null, { username, password })).token;
 
     /** A call to the spooler's control API (127.0.0.1, per-launch secret). */
-    async function control(method: string, path: string, body?: unknown) {
-      const res = await fetch(`http://127.0.0.1:${spooler.port}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${spooler.token}`,
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
-      const text = await res.text();
-      return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
-    }
+    const control = (method: string, path: string, body?: unknown) =>
+      callJson(`http://127.0.0.1:${spooler.port}${path}`, method, spooler.token, body);
     async function spoolJobs(): Promise<SpoolJob[]> {
       const res = await control('GET', '/v1/jobs');
       assert.equal(res.status, 200);
