@@ -4,8 +4,8 @@
 // the MFP simulator logs the user in by PIN, fetches the job (from the desktop's 5571 with the server's
 // ticket, or from the server for cloud spool), prints it on ippeveprinter and reports the pages; the test
 // follows the bytes and the pages to the printer, the job log and the usage report, and the job out of the
-// spool. Then the refusals: another user's PIN sees nothing, a forged ticket gets 401 from 5571, and three
-// wrong PINs lock the user.
+// spool. Then an ID card registered at the MFP logs the user in, and the refusals: another user's PIN sees
+// nothing, a forged ticket gets 401 from 5571, and three wrong PINs lock the user.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
@@ -293,6 +293,18 @@ describe(
         return jobs.length > 0 ? jobs : undefined;
       });
       const held = aliceJobs[0] as ListedJob;
+
+      // Alice registers her ID card at the MFP; the card alone then logs her in and shows her job.
+      const pinSession = await mfp.login({ method: 'pin', username: 'alice', pin: PINS.alice });
+      await mfp.registerCard(pinSession, '04A1B2C3D4');
+      await mfp.logout(pinSession);
+      const cardSession = await mfp.login({ method: 'card', cardId: '04A1B2C3D4' });
+      assert.deepEqual(
+        (await mfp.listJobs(cardSession)).map((j) => j.job.id),
+        [held.job.id],
+      );
+      await mfp.logout(cardSession);
+      assert.equal((await mfp.tryLogin({ method: 'card', cardId: '04A1B2C3D5' })).status, 401);
 
       // Bob's PIN: none of alice's jobs.
       const bob = await listAtMfp('bob');
