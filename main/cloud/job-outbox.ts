@@ -15,12 +15,15 @@
 // - One job at a time, oldest first, only while someone is logged in. Server unreachable, 5xx, 429: retry
 //   with exponential backoff (1 s doubling to 5 min, full jitter in [delay/2, delay]); another 4xx marks the job
 //   `failed` with the server's message; 401: the session is gone, the outbox waits for the next login.
-// - Printed: every 30 s while logged in it asks for the user's printed jobs and marks the matching local jobs
-//   `printed` (retention then removes them).
+// - Printed and canceled: every 30 s while logged in it asks for the user's printed and canceled jobs and marks
+//   the matching local jobs `printed` or `canceled` (retention then removes them). A job canceled at the server
+//   while waiting here (held, ready, or failed because its upload was refused as canceled) becomes `canceled`;
+//   one uploading or printing right now is left to the next poll, once that work has ended.
 import type { Logger } from '../log/logger.js';
 import type { DesktopSession, SessionCredentials } from '../session/desktop-session.js';
 import { SpoolError } from '../spool/errors.js';
 import type { JobRecord, ServerRegistration } from '../spool/job-record.js';
+import type { JobState } from '../spool/job.js';
 import type { JobStore } from '../spool/job-store.js';
 import { JobsApiError } from './jobs-api.js';
 import type { JobsApi, RegisterJob } from './jobs-api.js';
@@ -41,7 +44,7 @@ const realTimers: OutboxTimers = {
 };
 
 /** Steps the outbox reports (logs, tests). */
-export type OutboxStep = 'registered' | 'uploaded' | 'failed' | 'retry' | 'printed';
+export type OutboxStep = 'registered' | 'uploaded' | 'failed' | 'retry' | 'printed' | 'canceled';
 
 /** Where MFPs fetch this desktop's local jobs. */
 export interface OutboxLocation {
@@ -65,7 +68,7 @@ export interface JobOutboxOptions {
   initialBackoffMs?: number;
   /** Longest retry delay; default 5 min. */
   maxBackoffMs?: number;
-  /** How often printed jobs are asked for; default 30 s. */
+  /** How often printed and canceled jobs are asked for; default 30 s. */
   printedPollMs?: number;
   /** Called after each step; an error it throws counts as a failed attempt (retried). */
   onStep?: (step: OutboxStep, jobId: string) => void | Promise<void>;
@@ -77,8 +80,8 @@ export interface JobOutbox {
   kick(): void;
   /** Ids of the jobs waiting for the server, oldest first (for the logged-in user; empty when logged out). */
   pending(): string[];
-  /** Asks the server for printed jobs now; returns how many local jobs became `printed`. */
-  pollPrinted(): Promise<number>;
+  /** Asks the server for printed and canceled jobs now; returns how many local jobs became each. */
+  poll(): Promise<PollResult>;
   /** Stops: cancels the request under way (it is repeated at the next start), clears timers. */
   stop(): Promise<void>;
 }
@@ -106,6 +109,20 @@ export function mfpLocation(
 
 type Outcome = 'next' | 'retry' | 'stop';
 
+/** How many local jobs one poll marked. */
+export interface PollResult {
+  printed: number;
+  canceled: number;
+}
+
+/** What the poll learns: the server state it asks for, and the local states that take it over. */
+const FINISHED_AT_SERVER: ReadonlyArray<{ state: 'printed' | 'canceled'; from: ReadonlySet<JobState> }> = [
+  // As before: whatever the job does here, the MFP printed it.
+  { state: 'printed', from: new Set(['held', 'ready', 'uploading', 'printing', 'failed']) },
+  // Not while uploading or printing: that work's end would overwrite the state (the next poll catches it).
+  { state: 'canceled', from: new Set(['held', 'ready', 'failed']) },
+];
+
 /** Creates and starts the outbox; it works whenever the session is logged in. */
 export function startJobOutbox(options: JobOutboxOptions): JobOutbox {
   const { store, session, api, log } = options;
@@ -124,7 +141,7 @@ export function startJobOutbox(options: JobOutboxOptions): JobOutbox {
   /** A session token the server refused: nothing is sent with it again (the next login brings another). */
   let refusedToken: string | null = null;
   let controller = new AbortController();
-  let polling: Promise<number> | null = null;
+  let polling: Promise<PollResult> | null = null;
 
   const step = async (s: OutboxStep, id: string) => {
     await options.onStep?.(s, id);
@@ -295,23 +312,28 @@ export function startJobOutbox(options: JobOutboxOptions): JobOutbox {
       });
   }
 
-  async function pollPrinted(): Promise<number> {
+  async function poll(): Promise<PollResult> {
+    const marked: PollResult = { printed: 0, canceled: 0 };
     const c = usable();
-    if (!c || closed) return 0;
-    const jobs = await api.list(c.token, 'printed', controller.signal);
-    let marked = 0;
-    for (const job of jobs) {
-      if (job.desktopId !== c.deviceId) continue;
-      const r = store.getRecord(job.clientJobId);
-      if (!r || r.ownerId !== c.userId || r.state === 'printed' || r.state === 'canceled') continue;
-      try {
-        await store.setState(r.id, 'printed');
-        marked++;
-        log.info('job printed at an MFP', { job: r.id, serverJob: job.id });
-        await step('printed', r.id);
-      } catch (err) {
-        if (!(err instanceof SpoolError && err.code === 'not-found'))
-          log.warn('a printed job could not be marked', { job: r.id, message: (err as Error).message });
+    if (!c || closed) return marked;
+    for (const { state, from } of FINISHED_AT_SERVER) {
+      const jobs = await api.list(c.token, state, controller.signal);
+      for (const job of jobs) {
+        if (job.desktopId !== c.deviceId) continue;
+        const r = store.getRecord(job.clientJobId);
+        if (!r || r.ownerId !== c.userId || !from.has(r.state)) continue;
+        try {
+          await store.setState(r.id, state);
+          marked[state]++;
+          log.info(state === 'printed' ? 'job printed at an MFP' : 'job canceled at the cloud server', {
+            job: r.id,
+            serverJob: job.id,
+          });
+          await step(state, r.id);
+        } catch (err) {
+          if (!(err instanceof SpoolError && err.code === 'not-found'))
+            log.warn(`a ${state} job could not be marked`, { job: r.id, message: (err as Error).message });
+        }
       }
     }
     return marked;
@@ -323,12 +345,12 @@ export function startJobOutbox(options: JobOutboxOptions): JobOutbox {
     if (closed || !session.credentials()) return;
     pollTimer = timers.set(() => {
       pollTimer = null;
-      polling ??= pollPrinted()
+      polling ??= poll()
         .catch((err: unknown) => {
-          log.debug('printed jobs could not be read from the cloud server', {
+          log.debug('printed and canceled jobs could not be read from the cloud server', {
             message: (err as Error).message,
           });
-          return 0;
+          return { printed: 0, canceled: 0 };
         })
         .finally(() => {
           polling = null;
@@ -359,7 +381,7 @@ export function startJobOutbox(options: JobOutboxOptions): JobOutbox {
       const c = session.credentials();
       return c ? pendingFor(c.userId).map((r) => r.id) : [];
     },
-    pollPrinted,
+    poll,
     async stop() {
       if (closed) return;
       closed = true;

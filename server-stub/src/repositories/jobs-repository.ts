@@ -74,6 +74,12 @@ export function createJobsRepository(db: Database) {
   const byClient = db.prepare<[string, string], JobRow>(
     'SELECT * FROM jobs WHERE desktop_id = ? AND client_job_id = ?',
   );
+  const byUserClient = db.prepare<[string, string], JobRow>(
+    'SELECT * FROM jobs WHERE user_id = ? AND client_job_id = ? ORDER BY created_at, id LIMIT 1',
+  );
+  const moveTo = db.prepare<[string, string | null, string | null, number, string]>(
+    'UPDATE jobs SET desktop_id = ?, location = ?, cert_sha256 = ?, updated_at = ? WHERE id = ?',
+  );
   const ofUser = db.prepare<[string], JobRow>(
     'SELECT * FROM jobs WHERE user_id = ? ORDER BY created_at DESC, id LIMIT 1000',
   );
@@ -102,6 +108,21 @@ export function createJobsRepository(db: Database) {
     findByClientId(desktopId: string, clientJobId: string): StoredJob | undefined {
       const row = byClient.get(desktopId, clientJobId);
       return row && toJob(row);
+    },
+    /** The user's job registered under this desktop job id by any of her desktops, or undefined. */
+    findOfUserByClientId(userId: string, clientJobId: string): StoredJob | undefined {
+      const row = byUserClient.get(userId, clientJobId);
+      return row && toJob(row);
+    },
+    /** Hands a job to another desktop of its owner, with where that desktop serves it (local spool). */
+    moveToDesktop(
+      id: string,
+      desktopId: string,
+      location: string | null,
+      certSha256: string | null,
+      at: number,
+    ) {
+      return moveTo.run(desktopId, location, certSha256, at, id).changes === 1;
     },
     /** A user's jobs, newest first (at most 1,000), optionally in one state. */
     listOfUser(userId: string, state?: JobState): StoredJob[] {

@@ -55,41 +55,60 @@ export function createJobService(deps: {
   return {
     ownJob,
 
-    /** Registers a job; the same desktop and job id again answer the stored job (created: false). */
+    /**
+     * Registers a job; the same job again answers the stored job (created: false). The same job is the same
+     * desktop job id of the same user: a desktop that registered itself anew (no keychain kept its device
+     * token over a restart, so a kill -9 after a registration reached the server sends that job again from
+     * the new device) gets its job back, moved to it, never a second copy.
+     */
     register(user: User, desktop: Device, body: RegisterJobBody): { job: StoredJob; created: boolean } {
-      const existing = jobs.findByClientId(desktop.id, body.clientJobId);
-      if (existing) {
-        if (existing.userId !== user.id || existing.sha256 !== body.sha256 || existing.size !== body.size) {
-          throw new HttpError(
-            409,
-            'job_conflict',
-            'This desktop already registered another document under this job id; give the job a new id.',
+      return transaction(() => {
+        const existing =
+          jobs.findByClientId(desktop.id, body.clientJobId) ??
+          jobs.findOfUserByClientId(user.id, body.clientJobId);
+        if (existing) {
+          if (existing.userId !== user.id || existing.sha256 !== body.sha256 || existing.size !== body.size) {
+            throw new HttpError(
+              409,
+              'job_conflict',
+              'This desktop already registered another document under this job id; give the job a new id.',
+            );
+          }
+          if (existing.desktopId === desktop.id) return { job: existing, created: false };
+          // MFP tickets name the job's desktop, and the desktop learns printed and canceled jobs by its id.
+          const local = existing.spool === 'local';
+          jobs.moveToDesktop(
+            existing.id,
+            desktop.id,
+            local ? (body.location ?? existing.location) : null,
+            local ? (body.location ? (body.certSha256 ?? null) : existing.certSha256) : null,
+            now(),
           );
+          return { job: jobs.findById(existing.id) ?? existing, created: false };
         }
-        return { job: existing, created: false };
-      }
-      const at = now();
-      const job: StoredJob = {
-        id: randomUUID(),
-        organizationId: user.organizationId,
-        userId: user.id,
-        desktopId: desktop.id,
-        clientJobId: body.clientJobId,
-        spool: body.spool,
-        name: body.name,
-        pages: body.pages,
-        size: body.size,
-        sha256: body.sha256,
-        options: body.options,
-        location: body.spool === 'local' ? (body.location ?? null) : null,
-        certSha256: body.spool === 'local' ? (body.certSha256 ?? null) : null,
-        state: body.spool === 'local' ? 'ready' : 'awaiting_upload',
-        createdAt: at,
-        updatedAt: at,
-        expiresAt: at + retentionFor(user.organizationId),
-      };
-      jobs.insert(job);
-      return { job, created: true };
+        const at = now();
+        const job: StoredJob = {
+          id: randomUUID(),
+          organizationId: user.organizationId,
+          userId: user.id,
+          desktopId: desktop.id,
+          clientJobId: body.clientJobId,
+          spool: body.spool,
+          name: body.name,
+          pages: body.pages,
+          size: body.size,
+          sha256: body.sha256,
+          options: body.options,
+          location: body.spool === 'local' ? (body.location ?? null) : null,
+          certSha256: body.spool === 'local' ? (body.certSha256 ?? null) : null,
+          state: body.spool === 'local' ? 'ready' : 'awaiting_upload',
+          createdAt: at,
+          updatedAt: at,
+          expiresAt: at + retentionFor(user.organizationId),
+        };
+        jobs.insert(job);
+        return { job, created: true };
+      });
     },
 
     /**

@@ -41,6 +41,7 @@ async function startDesk(
     secrets?: SecretStore;
     initialBackoffMs?: number;
     onStep?: (step: OutboxStep, job: string) => void | Promise<void>;
+    extraArgs?: string[];
   } = {},
 ): Promise<Desk> {
   const dataDir = options.dataDir ?? tempDir(t, 'cps-desk-');
@@ -49,6 +50,7 @@ async function startDesk(
     [
       ...['--data-dir', dataDir, '--control-port', '0', '--ipp-port', '0', '--hot-folder', 'off'],
       ...['--mfp-port', '0', '--mfp-host', '127.0.0.1', '--server-url', cloud.url],
+      ...(options.extraArgs ?? []),
     ],
     {},
   );
@@ -311,6 +313,60 @@ describe('job outbox against the real cloud server', () => {
     );
   });
 
+  it('marks a local job canceled once its owner canceled it at the server; retention then removes it', async (t) => {
+    const cloud = await startCloud(t);
+    // Canceled jobs are kept 0.18 s here, so that a sweep right after shows retention taking them.
+    const desk = await startDesk(t, cloud, { extraArgs: ['--retention-done-hours', '0.00005'] });
+    await desk.spooler.session?.login('user-a', PASSWORD);
+    const job = await desk.capture('to-cancel.pdf');
+    const other = await desk.capture('stays.pdf');
+    await settle(() => desk.steps.filter((s) => s.step === 'registered').length === 2, 'registrations');
+
+    const serverId = desk.spooler.store.getRecord(job.id)?.server?.jobId;
+    assert.ok(serverId);
+    await cancelAtServer(cloud, serverId);
+    await settle(() => desk.spooler.store.get(job.id)?.state === 'canceled', 'the job to be canceled');
+    assert.equal(desk.spooler.store.get(other.id)?.state, 'held');
+    assert.deepEqual(
+      desk.steps.filter((s) => s.step === 'canceled').map((s) => s.job),
+      [job.id],
+    );
+    assert.deepEqual(desk.spooler.outbox?.pending(), []);
+    // Later polls leave it alone (one step, one state change).
+    assert.deepEqual(await desk.spooler.outbox?.poll(), { printed: 0, canceled: 0 });
+
+    await settle(async () => (await desk.spooler.sweep()) === 1, 'retention to remove the canceled job');
+    assert.equal(desk.spooler.store.get(job.id), undefined);
+    assert.equal(desk.spooler.store.get(other.id)?.state, 'held');
+  });
+
+  it('marks a cloud job canceled at the server before its upload canceled, and uploads nothing', async (t) => {
+    const cloud = await startCloud(t);
+    await setSpooling(cloud, 'cloud');
+    // The owner cancels between the registration and the upload: the upload is refused (409) and the job
+    // fails here, until the poll learns it was canceled.
+    const desk = await startDesk(t, cloud, {
+      onStep: async (step, id) => {
+        const serverId = desk.spooler.store.getRecord(id)?.server?.jobId;
+        if (step === 'registered' && serverId) await cancelAtServer(cloud, serverId);
+      },
+    });
+    await desk.spooler.session?.login('user-a', PASSWORD);
+    const job = await desk.capture('cloud-cancel.pdf');
+    await settle(() => desk.spooler.store.get(job.id)?.state === 'canceled', 'the job to be canceled');
+
+    const steps = desk.steps.map((s) => s.step);
+    assert.equal(steps[0], 'registered');
+    assert.equal(steps.at(-1), 'canceled');
+    assert.ok(!steps.includes('uploaded'), `nothing was uploaded: ${steps.join(', ')}`);
+    const [server] = await serverJobs(cloud.app);
+    assert.equal(server?.state, 'canceled');
+    assert.equal(existsSync(blobPath(cloud, server.id)), false);
+    assert.deepEqual(desk.spooler.outbox?.pending(), []);
+    // The document stays until retention removes the canceled job (as after a cancel on this desktop).
+    assert.equal(sha256(documentOf(desk, job.id)), job.sha256);
+  });
+
   it('marks a job failed when the server refuses it (4xx), without retrying it', async (t) => {
     const cloud = await startCloud(t);
     const desk = await startDesk(t, cloud);
@@ -346,6 +402,16 @@ describe('job outbox against the real cloud server', () => {
     assert.deepEqual(desk.spooler.outbox?.pending(), []);
   });
 });
+
+/** The owner cancels one of her jobs at the server (POST /api/v1/jobs/:id/cancel). */
+async function cancelAtServer(cloud: Cloud, serverJobId: string): Promise<void> {
+  const res = await cloud.app.inject({
+    method: 'POST',
+    url: `/api/v1/jobs/${serverJobId}/cancel`,
+    headers: { authorization: `Bearer ${await userToken(cloud.app)}` },
+  });
+  assert.equal(res.statusCode, 200, res.body);
+}
 
 /** An MFP of customer A with user-a logged in at it. */
 async function mfpOf(cloud: Cloud) {

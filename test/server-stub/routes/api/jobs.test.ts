@@ -111,6 +111,64 @@ describe('/api/v1/jobs', () => {
     assert.equal((await registerJob(app, d, { ...localJob(doc), location: undefined })).statusCode, 400);
   });
 
+  it('gives a job back to its user’s desktop registered anew (token lost in a restart), moved to it, never twice', async (t) => {
+    const { app } = await buildTestApp(t);
+    const tenants = await buildTenants(app);
+    const old = await desk(app, tenants, 'user1');
+    // The same desktop after a restart without a keychain: the user logs in, the desktop registers again.
+    const again = await app.inject({
+      method: 'POST',
+      url: '/api/v1/devices/desktop',
+      headers: bearer(old.userToken),
+      payload: { hostName: 'pc-user1' },
+    });
+    assert.equal(again.statusCode, 201, again.body);
+    const renewed = (again.json() as { token: string; device: { id: string } }).token;
+    const fresh: Desk = {
+      ...old,
+      deviceToken: renewed,
+      deviceId: (again.json() as { device: { id: string } }).device.id,
+    };
+    assert.notEqual(fresh.deviceId, old.deviceId);
+
+    // A local job whose registration reached the server just before the kill, sent again from the new device.
+    const local = pdf();
+    const body = localJob(local);
+    const first = (await registerJob(app, old, body)).json() as { id: string };
+    const moved = await registerJob(app, fresh, { ...body, location: 'https://192.0.2.8:5571' });
+    assert.equal(moved.statusCode, 200, moved.body);
+    const view = moved.json() as { id: string; desktopId: string; state: string };
+    assert.equal(view.id, first.id);
+    assert.equal(view.desktopId, fresh.deviceId, 'MFP tickets now name the desktop that serves it');
+    assert.equal(view.state, 'ready');
+    // Another document under that id is still a conflict, from either device.
+    assert.equal((await registerJob(app, fresh, { ...body, sha256: 'b'.repeat(64) })).statusCode, 409);
+
+    // A cloud job registered by the old device, then registered and uploaded by the new one.
+    const cloudDoc = pdf(50_000);
+    const cloud = cloudJob(cloudDoc);
+    const registered = (await registerJob(app, old, cloud)).json() as { id: string };
+    const back = await registerJob(app, fresh, cloud);
+    assert.equal(back.statusCode, 200, back.body);
+    assert.equal((back.json() as { id: string }).id, registered.id);
+    const uploaded = await upload(app, fresh, registered.id, cloudDoc);
+    assert.equal(uploaded.statusCode, 200, uploaded.body);
+    assert.equal((uploaded.json() as { state: string }).state, 'ready');
+
+    const list = await app.inject({ url: '/api/v1/jobs', headers: bearer(old.userToken) });
+    assert.deepEqual(
+      (list.json() as { jobs: Array<{ id: string }> }).jobs.map((j) => j.id).sort(),
+      [first.id, registered.id].sort(),
+    );
+    // Another user's desktop with the same job id gets a job of its own: nothing moves across users.
+    const colleague = await desk(app, tenants, 'user2');
+    const own = await registerJob(app, colleague, body);
+    assert.equal(own.statusCode, 201, own.body);
+    assert.notEqual((own.json() as { id: string }).id, first.id);
+    const mine = await app.inject({ url: `/api/v1/jobs/${first.id}`, headers: bearer(old.userToken) });
+    assert.equal((mine.json() as { desktopId: string }).desktopId, fresh.deviceId);
+  });
+
   it('stores a cloud job only whole and verified, and a repeated upload is harmless', async (t) => {
     const { app, dataDir } = await buildTestApp(t);
     const tenants = await buildTenants(app);
