@@ -2,31 +2,54 @@
 // spool (one byte range at a time when asked). Both only read: a printed job is reported to the cloud
 // server, which logs it and tells the desktop (README, "MFP job server").
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
 import type { Logger } from '../log/logger.js';
 import { SpoolError } from '../spool/errors.js';
 import type { JobStore } from '../spool/job-store.js';
-import { toJob } from '../spool/job-record.js';
 import { decideRange } from './byte-range.js';
+import { sendFileRange } from './document-stream.js';
+import type { JobListCache } from './job-list-cache.js';
 import { isVisibleTo } from './job-visibility.js';
-import { DOCUMENT_UNAVAILABLE, JOB_NOT_FOUND, refuse, sendJson } from './responses.js';
+import { DOCUMENT_UNAVAILABLE, JOB_NOT_FOUND, refuse } from './responses.js';
 import type { TicketGrant } from './ticket.js';
 
-/** Read size of document streams: large reads keep the disk and the socket busy with few syscalls. */
-const READ_CHUNK_BYTES = 256 * 1024;
+/** Error codes of a transfer the client ended (a cancel at the MFP): normal, not worth a log line. */
+const CLIENT_GONE = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ERR_STREAM_DESTROYED', 'ECONNRESET', 'EPIPE']);
 
 /** What the routes need. */
 export interface JobsRoutesDeps {
   store: JobStore;
   log: Logger;
+  lists: JobListCache;
 }
 
-/** `GET /v1/jobs`: `{ jobs: [Job] }`, newest first. */
-export function listJobs(deps: JobsRoutesDeps, res: ServerResponse, grant: TicketGrant, head: boolean): void {
-  const records = [...deps.store.records()].filter((r) => isVisibleTo(r, grant));
-  // Ids sort by creation time, so the newest first is the ids in descending order.
-  records.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
-  sendJson(res, 200, { jobs: records.map(toJob) }, head);
+/** True when an If-None-Match header names `etag` or is `*` (weak comparison, RFC 9110, 13.1.2). */
+export function noneMatchHits(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  if (header.trim() === '*') return true;
+  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}
+
+/**
+ * `GET|HEAD /v1/jobs`: `{ jobs: [Job] }`, newest first, with an ETag; an MFP that still holds that list
+ * (If-None-Match) gets 304 and no body.
+ */
+export function listJobs(
+  deps: JobsRoutesDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  grant: TicketGrant,
+): void {
+  const { body, etag } = deps.lists.get(grant);
+  res.setHeader('etag', etag);
+  if (noneMatchHits(req.headers['if-none-match'], etag)) {
+    res.statusCode = 304;
+    res.end();
+    return;
+  }
+  res.statusCode = 200;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('content-length', body.length);
+  res.end(req.method === 'HEAD' ? undefined : body);
 }
 
 /** `GET|HEAD /v1/jobs/:id/document`: the stored PDF, or the one byte range asked for. */
@@ -49,7 +72,6 @@ export async function sendDocument(
     return refuse(res, DOCUMENT_UNAVAILABLE, head);
   }
   const { handle, size } = opened;
-  let streaming = false;
   try {
     const etag = `"${record.sha256}"`;
     const ifRange = req.headers['if-range'];
@@ -83,17 +105,14 @@ export async function sendDocument(
       return;
     }
     deps.log.info('an MFP fetches a document', { job: id, mfp: grant.mfp, start, end, size });
-    streaming = true;
-    // The stream owns the handle from here and closes it however the transfer ends.
-    const stream = handle.createReadStream({ start, end, highWaterMark: READ_CHUNK_BYTES });
-    await pipeline(stream, res).catch((err: unknown) => {
+    await sendFileRange(handle, res, start, end).catch((err: unknown) => {
       // A client that goes away mid-document is normal (a cancel at the MFP); anything else is worth a line.
-      const code = (err as { code?: string }).code;
-      if (code !== 'ERR_STREAM_PREMATURE_CLOSE' && code !== 'ECONNRESET' && code !== 'EPIPE')
+      const code = (err as { code?: string }).code ?? '';
+      if (!CLIENT_GONE.has(code))
         deps.log.warn('a document transfer to an MFP failed', { job: id, error: err });
       res.destroy();
     });
   } finally {
-    if (!streaming) await handle.close();
+    await handle.close();
   }
 }

@@ -11,6 +11,7 @@ import type { Logger } from '../log/logger.js';
 import { isJobId } from '../spool/job.js';
 import type { JobStore } from '../spool/job-store.js';
 import type { HostPolicy } from './announced-hosts.js';
+import { createJobListCache } from './job-list-cache.js';
 import { listJobs, sendDocument } from './jobs-routes.js';
 import {
   BODY_NOT_ALLOWED,
@@ -66,7 +67,7 @@ function hasBody(req: IncomingMessage): boolean {
 /** Creates the server (not listening yet). */
 export function createMfpServer(options: MfpServerOptions): MfpServer {
   const { log, verifier } = options;
-  const deps = { store: options.store, log };
+  const deps = { store: options.store, log, lists: createJobListCache(options.store) };
   let port = 0;
   const active = new Set<ServerResponse>();
 
@@ -95,7 +96,7 @@ export function createMfpServer(options: MfpServerOptions): MfpServer {
       res.setHeader('allow', 'GET, HEAD');
       return refuse(res, METHOD_NOT_ALLOWED);
     }
-    if (!document) return listJobs(deps, res, grant, head);
+    if (!document) return listJobs(deps, req, res, grant);
     const id = document[1] ?? '';
     // Only a well-formed id reaches the store; the spool file name is derived from it, never from the path.
     if (!isJobId(id)) return refuse(res, JOB_NOT_FOUND, head);

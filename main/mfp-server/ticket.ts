@@ -16,6 +16,8 @@ export const MAX_TICKET_LENGTH = 4096;
 export const CLOCK_SKEW_SECONDS = 30;
 /** The longest lifetime (exp - iat) a ticket may claim. */
 export const MAX_TICKET_LIFETIME_SECONDS = 300;
+/** Tickets whose signature is remembered; a floor of MFPs holds far fewer live ones. */
+export const VERIFIED_TICKETS_KEPT = 1024;
 
 /** What this desktop trusts right now: the server's public keys and who is logged in here. */
 export interface TicketTrust {
@@ -101,13 +103,35 @@ function parsePayload(bytes: Buffer): Payload | null {
   return { kid: p.kid, desk: p.desk, mfp: p.mfp, sub: p.sub, jobs, iat: p.iat, exp: p.exp };
 }
 
-/** Creates a verifier that asks `getTrust` on every call (a logout takes effect on the next request). */
+/**
+ * Creates a verifier that asks `getTrust` on every call (a logout takes effect on the next request). An MFP
+ * sends the same ticket with every request of a release, so a ticket whose signature checked out is
+ * remembered by its exact text until it expires: later requests skip the parse and the Ed25519 verify (the
+ * larger part of a small request's cost) but still pass every trust and time check, against the key that
+ * signed it still being trusted. Only good signatures are remembered, so a flood of forgeries fills nothing.
+ */
 export function createTicketVerifier(deps: { getTrust: TrustProvider; now?: () => number }): TicketVerifier {
   const now = deps.now ?? Date.now;
+  /** Payloads by ticket text, with the key (base64url) that verified them; insertion order is age. */
+  const verified = new Map<string, { payload: Payload; key: string; jobs: ReadonlySet<string> | null }>();
+  const remember = (ticket: string, entry: { payload: Payload; key: string }, t: number) => {
+    if (verified.size >= VERIFIED_TICKETS_KEPT) {
+      for (const [text, e] of verified) if (e.payload.exp <= t - CLOCK_SKEW_SECONDS) verified.delete(text);
+      // Still full of live tickets: the oldest go.
+      for (const text of verified.keys()) {
+        if (verified.size < VERIFIED_TICKETS_KEPT) break;
+        verified.delete(text);
+      }
+    }
+    const jobs = entry.payload.jobs === null ? null : new Set(entry.payload.jobs);
+    const kept = { ...entry, jobs };
+    verified.set(ticket, kept);
+    return kept;
+  };
   // Key objects by their base64url text, so a key is parsed once, not per request.
-  const parsed = new Map<string, { kid: string; key: KeyObject } | null>();
+  const keyObjects = new Map<string, { kid: string; key: KeyObject } | null>();
   const keyFor = (text: string) => {
-    if (!parsed.has(text)) {
+    if (!keyObjects.has(text)) {
       let entry: { kid: string; key: KeyObject } | null = null;
       const raw = decodeCanonical(text);
       if (raw && raw.length === 32) {
@@ -118,10 +142,10 @@ export function createTicketVerifier(deps: { getTrust: TrustProvider; now?: () =
           entry = null;
         }
       }
-      if (parsed.size > 64) parsed.clear();
-      parsed.set(text, entry);
+      if (keyObjects.size > 64) keyObjects.clear();
+      keyObjects.set(text, entry);
     }
-    return parsed.get(text) ?? null;
+    return keyObjects.get(text) ?? null;
   };
 
   return {
@@ -131,28 +155,37 @@ export function createTicketVerifier(deps: { getTrust: TrustProvider; now?: () =
       const match = /^Bearer +(\S+)$/i.exec(authorization);
       const ticket = match?.[1];
       if (!ticket || ticket.length > MAX_TICKET_LENGTH) return null;
-      const dot = ticket.indexOf('.');
-      if (dot < 1 || ticket.length - dot - 1 !== SIGNATURE_CHARS) return null;
-      const head = ticket.slice(0, dot);
-      const payloadBytes = decodeCanonical(head);
-      const signature = decodeCanonical(ticket.slice(dot + 1));
-      if (!payloadBytes || !signature || signature.length !== 64) return null;
-      const payload = parsePayload(payloadBytes);
-      if (!payload) return null;
-      const trusted = trust.keys.map(keyFor).find((k) => k !== null && k.kid === payload.kid);
-      if (!trusted) return null;
-      if (!verify(null, Buffer.from(head, 'ascii'), trusted.key, signature)) return null;
       const t = Math.floor(now() / 1000);
-      if (payload.exp <= t - CLOCK_SKEW_SECONDS) return null;
+      let entry = verified.get(ticket);
+      if (entry) {
+        // The key that verified it must still be one this desktop trusts (keys rotate, users log out).
+        if (!trust.keys.includes(entry.key)) return null;
+      } else {
+        const dot = ticket.indexOf('.');
+        if (dot < 1 || ticket.length - dot - 1 !== SIGNATURE_CHARS) return null;
+        const head = ticket.slice(0, dot);
+        const payloadBytes = decodeCanonical(head);
+        const signature = decodeCanonical(ticket.slice(dot + 1));
+        if (!payloadBytes || !signature || signature.length !== 64) return null;
+        const payload = parsePayload(payloadBytes);
+        if (!payload) return null;
+        const key = trust.keys.find((k) => keyFor(k)?.kid === payload.kid);
+        const trusted = key === undefined ? null : keyFor(key);
+        if (key === undefined || !trusted) return null;
+        if (!verify(null, Buffer.from(head, 'ascii'), trusted.key, signature)) return null;
+        // An expired ticket is not worth a place.
+        if (payload.exp <= t - CLOCK_SKEW_SECONDS) return null;
+        entry = remember(ticket, { payload, key }, t);
+      }
+      const { payload } = entry;
+      if (payload.exp <= t - CLOCK_SKEW_SECONDS) {
+        verified.delete(ticket);
+        return null;
+      }
       if (payload.iat > t + CLOCK_SKEW_SECONDS) return null;
       if (payload.exp <= payload.iat || payload.exp - payload.iat > MAX_TICKET_LIFETIME_SECONDS) return null;
       if (payload.desk !== trust.deskId || payload.sub !== trust.userId) return null;
-      return {
-        sub: payload.sub,
-        mfp: payload.mfp,
-        jobs: payload.jobs === null ? null : new Set(payload.jobs),
-        exp: payload.exp,
-      };
+      return { sub: payload.sub, mfp: payload.mfp, jobs: entry.jobs, exp: payload.exp };
     },
   };
 }

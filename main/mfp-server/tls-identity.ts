@@ -6,7 +6,6 @@ import { X509Certificate, createHash, createPrivateKey } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
 import { writeFileAtomic } from '../spool/atomic-file.js';
 import { READ_NOFOLLOW, nodeFileSystem } from '../spool/file-system.js';
 import type { FileSystem } from '../spool/file-system.js';
@@ -97,6 +96,9 @@ export async function loadOrCreateTlsIdentity(
     deps.log?.('a new MFP server certificate is made', { file: path, reason: parsed });
   }
   const host = hostname().replace(/[^A-Za-z0-9.-]/g, '') || 'desktop';
+  // Loaded only to make a certificate (first start, renewal): it and its ASN.1 libraries cost about 120 ms
+  // and 13 MB of every start otherwise.
+  const { generate } = await import('selfsigned');
   const made = await generate([{ name: 'commonName', value: `Cloud Print and Scan desktop ${host}` }], {
     keyType: 'ec',
     curve: 'P-256',

@@ -69,6 +69,7 @@ export class JobStore extends EventEmitter<JobStoreEvents> {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly dirSync: DirSync;
   private closed = false;
+  private changes = 0;
 
   constructor(options: JobStoreOptions) {
     super();
@@ -86,6 +87,14 @@ export class JobStore extends EventEmitter<JobStoreEvents> {
     const { records, report } = await recoverSpool(this.fs, this.spoolDir, this.damagedDir, this.log);
     for (const r of records) this.index.set(r);
     return report;
+  }
+
+  /**
+   * Grows with every change to the index, announced or not (setOwner is not): what is derived from the
+   * records (the MFP server's cached job lists) is current exactly while this number is unchanged.
+   */
+  get revision(): number {
+    return this.changes;
   }
 
   /** Number of jobs in the spool. */
@@ -160,6 +169,7 @@ export class JobStore extends EventEmitter<JobStoreEvents> {
       throw storageError('saving the job', err);
     }
     this.index.set(record);
+    this.changes++;
     const out = toJob(record);
     this.emit('added', out);
     return out;
@@ -252,6 +262,7 @@ export class JobStore extends EventEmitter<JobStoreEvents> {
       throw storageError(what, err);
     }
     this.index.set(next);
+    this.changes++;
   }
 
   /**
@@ -309,6 +320,7 @@ export class JobStore extends EventEmitter<JobStoreEvents> {
         throw storageError('deleting the job', err);
       }
       this.index.delete(id);
+      this.changes++;
       await this.fs.unlink(join(this.spoolDir, spoolNames.document(id))).catch(() => undefined);
       await this.fs.unlink(tombstone).catch(() => undefined);
       this.emit('removed', id);

@@ -8,7 +8,8 @@
 // look fast. (autocannon turns every body into a string and wrk reads 8 KB at a time: both cap below nginx.)
 // Each document line also gives each server's CPU seconds per GB sent (from /proc), which the shared cores
 // do not blur. BENCH_MFP_CPU_PROF=DIR runs our process under `node --cpu-prof` (profile left in DIR);
-// BENCH_NGINX=PATH names the nginx binary.
+// BENCH_NGINX=PATH names the nginx binary. While tuning one part: BENCH_MFP_PARTS=document,list and
+// BENCH_MFP_MODES=plain,tls choose what runs (default all).
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -50,6 +51,10 @@ const DOC_BYTES = 10 * 1024 * 1024;
 const LIST_JOBS = 1000;
 const CONNECTIONS = Number(process.env.BENCH_MFP_CONNECTIONS ?? 16);
 const SECONDS = Number(process.env.BENCH_MFP_SECONDS ?? 5);
+const PARTS = (process.env.BENCH_MFP_PARTS ?? 'document,list').split(',');
+const MODES = (['plain HTTP', 'TLS'] as const).filter((m) =>
+  (process.env.BENCH_MFP_MODES ?? 'plain,tls').split(',').includes(m === 'TLS' ? 'tls' : 'plain'),
+);
 /** Rounds alternate the servers so that a noisy neighbour hurts both; medians are compared. */
 const ROUNDS = 3;
 const DESK = 'bench-desk';
@@ -462,7 +467,7 @@ export async function runMfpBench(workDir: string): Promise<void> {
     if (!nginx)
       report('peer of the 10 MB PDF: nginx', 'skipped', 'nginx not installed', 'apt-get install -y nginx');
 
-    for (const mode of ['plain HTTP', 'TLS'] as const) {
+    for (const mode of PARTS.includes('document') ? MODES : []) {
       const tls = mode === 'TLS';
       const pin = tls ? identity.sha256 : null;
       const targets = [
@@ -524,7 +529,7 @@ export async function runMfpBench(workDir: string): Promise<void> {
       );
     }
 
-    for (const mode of ['plain HTTP', 'TLS'] as const) {
+    for (const mode of PARTS.includes('list') ? MODES : []) {
       const tls = mode === 'TLS';
       const target = {
         port: tls ? ours.tlsPort : ours.plainPort,

@@ -114,6 +114,37 @@ describe('MFP ticket verification', () => {
     assert.ok(v.verify(bearer(ticket)), 'the original still verifies');
   });
 
+  it('checks a ticket it verified before against the trust and the clock on every use', () => {
+    let now = NOW;
+    const base: TicketTrust = { keys: [trusted.raw, stranger.raw], deskId: 'desk-1', userId: 'user-a' };
+    let trust: TicketTrust | null = base;
+    const v = createTicketVerifier({ getTrust: () => trust, now: () => now });
+    const ticket = forge(claims({ jobs: [JOB_A] }));
+    const grant = v.verify(bearer(ticket));
+    assert.ok(grant);
+    assert.deepEqual(v.verify(bearer(ticket)), grant, 'the same grant again');
+    const [head = '', sig = ''] = ticket.split('.');
+    const sigBytes = Buffer.from(sig, 'base64url');
+    sigBytes[63] = (sigBytes[63] as number) ^ 0x01;
+    assert.equal(v.verify(bearer(`${head}.${sigBytes.toString('base64url')}`)), null, 'a changed signature');
+    const refusals: Array<[string, TicketTrust | null]> = [
+      ['nobody logged in', null],
+      ['another user logged in', { ...base, userId: 'user-b' }],
+      ['another desktop id', { ...base, deskId: 'desk-2' }],
+      ['its key no longer trusted', { ...base, keys: [stranger.raw] }],
+    ];
+    for (const [what, changed] of refusals) {
+      trust = changed;
+      assert.equal(v.verify(bearer(ticket)), null, what);
+    }
+    trust = base;
+    assert.deepEqual(v.verify(bearer(ticket)), grant, 'valid again with the trust back');
+    now = NOW + 139_000;
+    assert.ok(v.verify(bearer(ticket)), 'one second before the end of the skew');
+    now = NOW + 140_000;
+    assert.equal(v.verify(bearer(ticket)), null, 'expired');
+  });
+
   it('refuses a ticket for another desktop or another user, and every ticket while nobody is logged in', () => {
     assert.equal(verifierFor().verify(bearer(forge(claims({ desk: 'desk-2' })))), null, 'another desktop');
     assert.equal(verifierFor().verify(bearer(forge(claims({ sub: 'user-b' })))), null, 'another user');
