@@ -200,17 +200,17 @@ export function startJobOutbox(options: JobOutboxOptions): JobOutbox {
     const back = before.state === 'held' || before.state === 'ready' ? before.state : 'held';
     await store.setState(id, 'uploading');
     try {
-      const { handle } = await store.openDocument(id);
-      const stream = handle.createReadStream();
+      // The open file itself, not a stream of it: the client reads it in large pieces (see jobs-api.ts).
+      const document = await store.openDocument(id);
       try {
-        const job = await api.upload(c, server.jobId, stream, controller.signal);
+        const job = await api.upload(c, server.jobId, document, controller.signal);
         if (job.state !== 'ready')
           throw new JobsApiError(
             'transient',
             `The cloud server holds the upload as ${job.state}, not ready.`,
           );
       } finally {
-        stream.destroy();
+        await document.handle.close().catch(() => undefined);
       }
     } catch (err) {
       await store.setState(id, back).catch(() => undefined);

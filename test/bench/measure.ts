@@ -18,6 +18,17 @@ export function procMemoryMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
+/**
+ * CPU seconds (user + system, all threads) a process has used so far; `children`: those of its children that
+ * have exited and been waited for.
+ */
+export function procCpuSeconds(pid: number, of: 'self' | 'children' = 'self'): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const at = of === 'self' ? 11 : 13; // utime, stime (or cutime, cstime) in USER_HZ, 100 on Linux
+  return (Number(fields[at]) + Number(fields[at + 1])) / 100;
+}
+
 /** Resets the peak RSS (VmHWM) of a process (Linux: clear_refs 5). */
 export function resetPeak(pid: number): void {
   writeFileSync(`/proc/${pid}/clear_refs`, '5');

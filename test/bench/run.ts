@@ -1,7 +1,8 @@
 // `npm run bench`: every benchmark, side by side with its peer, in one run. Never part of `npm test`.
-// BENCH_ONLY=ipp (or a comma list: spool,ipp,server,mfp) runs only those parts.
+// BENCH_ONLY=ipp (or a comma list: spool,ipp,server,mfp,cloud) runs only those parts.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { runCloudUploadBench } from './cloud-upload-bench.js';
 import { runIppBench } from './ipp-bench.js';
 import { runMfpBench } from './mfp-bench.js';
 import { runServerBench } from './server-bench.js';
@@ -12,6 +13,7 @@ const BENCHES: Record<string, (workDir: string) => Promise<void>> = {
   ipp: runIppBench,
   server: runServerBench,
   mfp: runMfpBench,
+  cloud: runCloudUploadBench,
 };
 
 const only = (process.env.BENCH_ONLY ?? '')

@@ -23,13 +23,14 @@ const LOGINS = 40;
 const ADMIN = { username: 'bench-admin', password: 'Bench-Passw0rd!' };
 
 /** A server in a child process. */
-interface Served {
+export interface Served {
   url: string;
+  pid: number;
   stop(): void;
 }
 
 /** Spawns a TypeScript entry under node+tsx, output to a log file, and waits for the port it prints. */
-async function spawnServer(
+export async function spawnServer(
   workDir: string,
   name: string,
   args: string[],
@@ -48,7 +49,8 @@ async function spawnServer(
   const started = performance.now();
   for (;;) {
     const port = ready.exec(readFileSync(logFile, 'utf8'))?.[1];
-    if (port) return { url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
+    if (port)
+      return { url: `http://127.0.0.1:${port}`, pid: child.pid ?? 0, stop: () => child.kill('SIGTERM') };
     if (child.exitCode !== null || since(started) > 30_000) {
       child.kill('SIGKILL');
       throw new Error(`${name} did not start: ${readFileSync(logFile, 'utf8')}`);

@@ -7,6 +7,7 @@ import type { ReadStream } from 'node:fs';
 import { open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { createPieceWriter } from './piece-writer.js';
 
 /** Why a document was not stored. */
 export class BlobError extends Error {
@@ -57,10 +58,12 @@ export async function createBlobStore(dataDir: string) {
       const hash = createHash('sha256');
       let size = 0;
       const handle = await open(temp, 'wx', 0o600);
+      const writer = createPieceWriter(handle);
       let committed = false;
       try {
-        // One awaited write per chunk: the socket is read no faster than the disk takes it (flat memory).
-        // On refusal the request is left alone (not destroyed), so the client still gets the answer.
+        // The socket is read no faster than the disk takes it (flat memory): appending waits while the
+        // writer's pieces are all under way. On refusal the request is left alone (not destroyed), so the
+        // client still gets the answer.
         for await (const chunk of source.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
           size += chunk.length;
           if (size > expected.size) {
@@ -70,8 +73,10 @@ export async function createBlobStore(dataDir: string) {
             );
           }
           hash.update(chunk);
-          await handle.write(chunk);
+          const full = writer.append(chunk);
+          if (full) await full;
         }
+        await writer.finish();
         if (size !== expected.size) {
           throw new BlobError(
             'size_mismatch',
@@ -101,6 +106,7 @@ export async function createBlobStore(dataDir: string) {
         throw err;
       } finally {
         if (!committed) {
+          await writer.settle();
           await handle.close().catch(() => undefined);
           await rm(temp, { force: true });
         }
