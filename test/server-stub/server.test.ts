@@ -1,10 +1,11 @@
 // The server as users run it: `node --import tsx server-stub/src/server.ts`, over a real socket.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { request as httpsRequest } from 'node:https';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
+import { makeSelfSignedCert } from '../helpers/self-signed-cert.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
@@ -107,24 +108,7 @@ describe('npm run server', () => {
 
   it('serves HTTPS with --tls-cert and --tls-key', async (t) => {
     const dir = tempDir(t);
-    const gen = spawnSync('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ]);
-    assert.equal(gen.status, 0, String(gen.stderr));
+    makeSelfSignedCert(dir); // key.pem and cert.pem in dir
     const server = spawnServer(
       t,
       [
